@@ -1,0 +1,1 @@
+"""The command line: demo data, and later import, export and dossiers."""

@@ -1,0 +1,97 @@
+"""Errors the user or the environment causes: each carries a clear Chinese message.
+
+Anything that is not a `UserError` is a bug and goes to the crash dialog.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class UserError(Exception):
+    """A problem the user can understand and act on; `message` is shown as is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class EnvironmentProblem(UserError):
+    """The machine's fault: a locked database, a full disk, a file that cannot be read."""
+
+
+class DatabaseLocked(EnvironmentProblem):
+    pass
+
+
+class DiskFull(EnvironmentProblem):
+    pass
+
+
+class NotADatabase(EnvironmentProblem):
+    pass
+
+
+class CannotOpenDatabase(EnvironmentProblem):
+    pass
+
+
+class NewerSchema(EnvironmentProblem):
+    """The database was written by a newer version of the program."""
+
+
+class RecordNotFound(UserError):
+    pass
+
+
+class ConcurrentEdit(UserError):
+    """Someone else saved the record since it was read (optimistic locking)."""
+
+
+class DuplicateRecord(UserError):
+    pass
+
+
+class RecordInUse(UserError):
+    """The record cannot be deleted while others refer to it."""
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    field: str  # field key, or "" for the record as a whole
+    label: str
+    message: str
+    warning: bool = False
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """What is wrong with a record: the GUI shows it, tests assert on it."""
+
+    problems: tuple[FieldProblem, ...] = ()
+
+    @property
+    def errors(self) -> tuple[FieldProblem, ...]:
+        return tuple(p for p in self.problems if not p.warning)
+
+    @property
+    def warnings(self) -> tuple[FieldProblem, ...]:
+        return tuple(p for p in self.problems if p.warning)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def for_field(self, key: str) -> tuple[FieldProblem, ...]:
+        return tuple(p for p in self.problems if p.field == key)
+
+    def summary(self) -> str:
+        return "；".join(
+            f"{p.label}：{p.message}" if p.label else p.message for p in self.errors
+        )
+
+
+class ValidationFailed(UserError):
+    def __init__(self, report: ValidationReport) -> None:
+        super().__init__(report.summary())
+        self.report = report

@@ -1,0 +1,51 @@
+"""How a declared field's value reads to a person: in tables, history and ledgers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from putuo_community.domain.fields import Field, FieldType
+
+
+def format_value(field: Field, value: object, *, ref_title: str | None = None) -> str:
+    if value is None or value == "":
+        return ""
+    if field.type is FieldType.REF:
+        return ref_title if ref_title is not None else f"#{value}"
+    if field.type is FieldType.BOOL:
+        return "是" if value else "否"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return (
+            f"{value:,.{field.decimals}f}"
+            if field.type is FieldType.DECIMAL
+            else str(value)
+        )
+    return str(value)
+
+
+def plain_value(value: object) -> str:
+    """A stable text form for the change history (no thousands separators)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def mask_personal(text: str) -> str:
+    """Hide the middle of an ID or phone number: 310107********1234, 138****5678."""
+    value = text.strip()
+    if len(value) <= 4:
+        return "*" * len(value)
+    keep_head = 6 if len(value) >= 15 else 3
+    keep_tail = 4
+    if len(value) <= keep_head + keep_tail:
+        keep_head = 1
+    return value[:keep_head] + "*" * (len(value) - keep_head - keep_tail) + value[-keep_tail:]

@@ -1,0 +1,1 @@
+"""File formats: reading registers from Excel/CSV, writing ledgers and PDF dossiers."""

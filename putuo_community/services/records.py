@@ -1,0 +1,284 @@
+"""Create, read, update and delete the records of any register.
+
+Every write validates against the declaration, checks the natural key for
+duplicates, uses the version column so two clerks cannot overwrite each other,
+and writes the change history in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Select, Table, and_, delete, func, insert, or_, select, update
+from sqlalchemy import exc as sa_exc
+
+from putuo_community.domain.errors import (
+    ConcurrentEdit,
+    DuplicateRecord,
+    RecordInUse,
+    RecordNotFound,
+    ValidationFailed,
+)
+from putuo_community.domain.fields import FieldType, Register
+from putuo_community.domain.formatting import format_value
+from putuo_community.domain.registers import REGISTERS, get_register
+from putuo_community.domain.validation import validate_record
+from putuo_community.services.history import ChangeWriter
+from putuo_community.storage.database import Database
+from putuo_community.storage.schema import TABLES, now
+
+SYSTEM_COLUMNS = ("id", "version", "created_at", "updated_at")
+
+
+@dataclass(frozen=True)
+class Record:
+    """One record as the upper layers see it: declared values plus the titles of what it refers to."""
+
+    register: str
+    id: int
+    version: int
+    values: dict[str, Any]
+    ref_titles: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        reg = REGISTERS[self.register]
+        return format_value(reg.field(reg.title_field), self.values.get(reg.title_field))
+
+    def display(self, key: str) -> str:
+        reg = REGISTERS[self.register]
+        return format_value(reg.field(key), self.values.get(key), ref_title=self.ref_titles.get(key))
+
+
+def _select_with_titles(register: Register) -> tuple[Select[Any], Table]:
+    """SELECT the register's columns plus, for each reference, the referred record's title."""
+    table = TABLES[register.key]
+    columns: list[Any] = [table]
+    joined: Any = table
+    for ref_field in register.ref_fields:
+        target_register = REGISTERS[ref_field.ref]
+        target = TABLES[target_register.key].alias(f"ref_{ref_field.key}")
+        columns.append(target.c[target_register.title_field].label(f"{ref_field.key}__title"))
+        joined = joined.outerjoin(target, target.c.id == table.c[ref_field.key])
+    return select(*columns).select_from(joined), table
+
+
+def _row_to_record(register: Register, row: Any) -> Record:
+    mapping = row._mapping
+    values = {f.key: mapping[f.key] for f in register.fields}
+    titles = {}
+    for ref_field in register.ref_fields:
+        title = mapping.get(f"{ref_field.key}__title")
+        if title is not None:
+            titles[ref_field.key] = format_value(
+                REGISTERS[ref_field.ref].field(REGISTERS[ref_field.ref].title_field), title
+            )
+    return Record(register.key, mapping["id"], mapping["version"], values, titles)
+
+
+class RecordService:
+    def __init__(self, database: Database, *, user: str) -> None:
+        self.database = database
+        self.user = user
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def list(
+        self,
+        register_key: str,
+        *,
+        filters: Mapping[str, Any] | None = None,
+        search: str = "",
+        order_by: Sequence[str] = (),
+        limit: int | None = None,
+    ) -> list[Record]:
+        """Records of a register, filtered by exact field values and a text search on its text fields."""
+        register = get_register(register_key)
+        query, table = _select_with_titles(register)
+        for key, value in (filters or {}).items():
+            register.field(key)  # an unknown filter is a bug, say so early
+            query = query.where(table.c[key].is_(None) if value is None else table.c[key] == value)
+        if search.strip():
+            text_columns = [
+                table.c[f.key] for f in register.fields if f.type in (FieldType.TEXT, FieldType.LONG_TEXT)
+            ]
+            words = search.split()
+            query = query.where(and_(*(or_(*(c.contains(w, autoescape=True) for c in text_columns)) for w in words)))
+        sort_keys = order_by or (register.title_field,)
+        query = query.order_by(*(table.c[k] for k in sort_keys), table.c.id)
+        if limit is not None:
+            query = query.limit(limit)
+        with self.database.read() as conn:
+            return [_row_to_record(register, row) for row in conn.execute(query)]
+
+    def count(self, register_key: str, *, filters: Mapping[str, Any] | None = None) -> int:
+        table = TABLES[get_register(register_key).key]
+        query = select(func.count()).select_from(table)
+        for key, value in (filters or {}).items():
+            query = query.where(table.c[key] == value)
+        with self.database.read() as conn:
+            return int(conn.scalar(query) or 0)
+
+    def get(self, register_key: str, record_id: int) -> Record:
+        register = get_register(register_key)
+        query, table = _select_with_titles(register)
+        with self.database.read() as conn:
+            row = conn.execute(query.where(table.c.id == record_id)).first()
+        if row is None:
+            raise RecordNotFound(f"{register.label}记录（编号 {record_id}）不存在，可能已被删除。")
+        return _row_to_record(register, row)
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def create(self, register_key: str, values: Mapping[str, Any], *, batch_description: str = "") -> int:
+        """Insert one record after validating it; returns its id."""
+        register = get_register(register_key)
+        clean = {f.key: values.get(f.key) for f in register.fields}
+        report = validate_record(register, {k: v for k, v in values.items()})
+        if not report.ok:
+            raise ValidationFailed(report)
+        with self.database.transaction() as conn:
+            writer = ChangeWriter(conn, user=self.user, kind="新增", description=batch_description
+                                  or f"新增{register.label}")
+            record_id = insert_record(conn, register, clean, writer)
+        return record_id
+
+    def update(
+        self, register_key: str, record_id: int, changes: Mapping[str, Any], *, expected_version: int
+    ) -> int:
+        """Change some fields of a record; returns its new version."""
+        register = get_register(register_key)
+        report = validate_record(register, changes, partial=True)
+        if not report.ok:
+            raise ValidationFailed(report)
+        with self.database.transaction() as conn:
+            writer = ChangeWriter(conn, user=self.user, kind="修改", description=f"修改{register.label}")
+            return update_record(conn, register, record_id, changes, expected_version, writer)
+
+    def delete(self, register_key: str, record_id: int, *, expected_version: int) -> None:
+        register = get_register(register_key)
+        with self.database.transaction() as conn:
+            writer = ChangeWriter(conn, user=self.user, kind="删除", description=f"删除{register.label}")
+            delete_record(conn, register, record_id, expected_version, writer)
+
+
+def _fetch_current(conn: Connection, register: Register, record_id: int) -> dict[str, Any]:
+    table = TABLES[register.key]
+    row = conn.execute(select(table).where(table.c.id == record_id)).first()
+    if row is None:
+        raise RecordNotFound(f"{register.label}记录（编号 {record_id}）不存在，可能已被删除。")
+    return dict(row._mapping)
+
+
+def find_duplicate(conn: Connection, register: Register, values: Mapping[str, Any], *, exclude_id: int | None = None
+                   ) -> int | None:
+    """The id of another record with the same natural key, if any."""
+    if not register.natural_key or any(values.get(k) is None for k in register.natural_key):
+        return None
+    table = TABLES[register.key]
+    query = select(table.c.id).where(*(table.c[k] == values[k] for k in register.natural_key))
+    if exclude_id is not None:
+        query = query.where(table.c.id != exclude_id)
+    return conn.scalar(query.limit(1))
+
+
+def _duplicate_message(conn: Connection, register: Register, values: Mapping[str, Any]) -> str:
+    parts = []
+    for key in register.natural_key:
+        fld = register.field(key)
+        value = values[key]
+        if fld.type is FieldType.REF:
+            target = REGISTERS[fld.ref]
+            title = conn.scalar(select(TABLES[target.key].c[target.title_field]).where(TABLES[target.key].c.id == value))
+            parts.append(f"{fld.label}“{format_value(target.field(target.title_field), title)}”")
+        else:
+            parts.append(f"{fld.label}“{format_value(fld, value)}”")
+    return f"{register.label}已存在：{'，'.join(parts)}的记录已经登记过。"
+
+
+def _check_unique_fields(conn: Connection, register: Register, values: Mapping[str, Any],
+                         exclude_id: int | None) -> None:
+    table = TABLES[register.key]
+    for fld in register.fields:
+        value = values.get(fld.key)
+        if fld.unique and value not in (None, ""):
+            query = select(table.c.id).where(table.c[fld.key] == value)
+            if exclude_id is not None:
+                query = query.where(table.c.id != exclude_id)
+            if conn.scalar(query.limit(1)) is not None:
+                raise DuplicateRecord(f"{register.label}的{fld.label}“{value}”已被其他记录使用。")
+
+
+def insert_record(conn: Connection, register: Register, values: Mapping[str, Any], writer: ChangeWriter) -> int:
+    if find_duplicate(conn, register, values) is not None:
+        raise DuplicateRecord(_duplicate_message(conn, register, values))
+    _check_unique_fields(conn, register, values, None)
+    stamp = now()
+    row = {**values, "version": 1, "created_at": stamp, "updated_at": stamp}
+    try:
+        record_id = int(conn.execute(insert(TABLES[register.key]).values(row)).inserted_primary_key[0])
+    except sa_exc.IntegrityError as exc:
+        raise _integrity_problem(register, exc) from exc
+    writer.created(register, record_id, values)
+    return record_id
+
+
+def update_record(conn: Connection, register: Register, record_id: int, changes: Mapping[str, Any],
+                  expected_version: int, writer: ChangeWriter) -> int:
+    current = _fetch_current(conn, register, record_id)
+    if current["version"] != expected_version:
+        raise ConcurrentEdit(
+            f"{register.label}“{current.get(register.title_field)}”已被他人修改（您看到的是第 {expected_version} 版，"
+            f"现在是第 {current['version']} 版）。请重新打开后再修改，您的修改未保存。"
+        )
+    changed = {k: v for k, v in changes.items() if current.get(k) != v}
+    if not changed:
+        return expected_version
+    merged = {**current, **changed}
+    if any(k in changed for k in register.natural_key) and find_duplicate(conn, register, merged, exclude_id=record_id):
+        raise DuplicateRecord(_duplicate_message(conn, register, merged))
+    _check_unique_fields(conn, register, changed, record_id)
+    table = TABLES[register.key]
+    new_version = expected_version + 1
+    try:
+        result = conn.execute(
+            update(table)
+            .where(table.c.id == record_id, table.c.version == expected_version)
+            .values(**changed, version=new_version, updated_at=now())
+        )
+    except sa_exc.IntegrityError as exc:
+        raise _integrity_problem(register, exc) from exc
+    if result.rowcount != 1:  # someone saved between our read and our write
+        raise ConcurrentEdit(f"{register.label}记录已被他人修改，您的修改未保存。请重新打开后再修改。")
+    writer.updated(register, record_id, {k: current.get(k) for k in changed}, changed, merged)
+    return new_version
+
+
+def delete_record(conn: Connection, register: Register, record_id: int, expected_version: int,
+                  writer: ChangeWriter) -> None:
+    current = _fetch_current(conn, register, record_id)
+    if current["version"] != expected_version:
+        raise ConcurrentEdit(f"{register.label}记录已被他人修改，未删除。请刷新后再试。")
+    table = TABLES[register.key]
+    writer.deleted(register, record_id, {f.key: current.get(f.key) for f in register.fields})
+    try:
+        conn.execute(delete(table).where(table.c.id == record_id, table.c.version == expected_version))
+    except sa_exc.IntegrityError as exc:
+        raise RecordInUse(
+            f"{register.label}“{current.get(register.title_field)}”仍被其他记录引用（例如合同、记分或小区），不能删除。"
+        ) from exc
+
+
+def _integrity_problem(register: Register, exc: sa_exc.IntegrityError) -> Exception:
+    text = str(exc.orig).lower()
+    if "foreign key" in text:
+        return RecordNotFound(f"{register.label}引用的记录不存在（可能已被删除）。")
+    if "unique" in text or "duplicate" in text:
+        return DuplicateRecord(f"{register.label}与已有记录重复。")
+    return exc
+
+
+def ids_of(records: Iterable[Record]) -> list[int]:
+    return [r.id for r in records]

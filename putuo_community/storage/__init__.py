@@ -1,0 +1,1 @@
+"""Storage: tables built from the register declarations, migrations, sessions."""

@@ -1,0 +1,236 @@
+"""Open, configure, migrate and back up the database; turn driver errors into user errors."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, insert, select
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from putuo_community.domain.errors import (
+    CannotOpenDatabase,
+    DatabaseLocked,
+    DiskFull,
+    EnvironmentProblem,
+    NewerSchema,
+    NotADatabase,
+)
+from putuo_community.domain.streets import PUTUO_STREETS
+from putuo_community.storage.schema import TABLES, now
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+BUSY_TIMEOUT_MS = 5000
+
+
+def classify_error(exc: BaseException, where: str) -> EnvironmentProblem | None:
+    """The environment problem behind a driver error, or None when it is a bug."""
+    original = getattr(exc, "orig", exc)
+    text = str(original).lower()
+    if isinstance(original, sqlite3.OperationalError | sqlite3.DatabaseError) or isinstance(
+        exc, sa_exc.OperationalError
+    ):
+        if "locked" in text or "busy" in text:
+            return DatabaseLocked(f"数据库正被其他程序或同事占用（{where}），请稍后再试。")
+        if "disk is full" in text or "database or disk is full" in text or "no space" in text:
+            return DiskFull(f"磁盘空间不足，无法写入数据库（{where}）。请清理磁盘后再试，数据未改动。")
+        if "not a database" in text or "malformed" in text:
+            return NotADatabase(f"“{where}”不是本程序可识别的数据库文件，或文件已损坏。")
+        if "unable to open" in text or "readonly" in text or "read-only" in text:
+            return CannotOpenDatabase(f"无法打开或写入数据库“{where}”：请检查文件夹是否存在、是否有写入权限。")
+        if "disk i/o" in text:
+            return DiskFull(f"读写数据库时出现磁盘错误（{where}），数据未改动。")
+        if "could not connect" in text or "connection refused" in text or "password authentication" in text:
+            return CannotOpenDatabase(f"无法连接数据库服务器（{where}）：{original}")
+    return None
+
+
+class Database:
+    """An open, migrated database. One short connection per operation."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.url = engine.url
+        self.is_sqlite = engine.dialect.name == "sqlite"
+
+    @property
+    def display_name(self) -> str:
+        if self.is_sqlite:
+            return self.url.database or "内存数据库"
+        return self.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A connection for queries; errors of the environment become user errors."""
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except sa_exc.DBAPIError as exc:
+            raise self._translate(exc) from exc
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One write transaction: all of it is committed, or none of it."""
+        try:
+            with self.engine.connect() as conn:
+                # IMMEDIATE takes the write lock up front, so a busy database fails
+                # at the start (after the busy timeout) rather than half-way.
+                conn = conn.execution_options(sqlite_begin="IMMEDIATE")
+                with conn.begin():
+                    yield conn
+        except sa_exc.DBAPIError as exc:
+            raise self._translate(exc) from exc
+
+    def _translate(self, exc: sa_exc.DBAPIError) -> Exception:
+        problem = classify_error(exc, self.display_name)
+        return problem if problem is not None else exc
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+        # Take transaction control from the driver so BEGIN is ours (see on_begin).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(conn: Connection) -> None:
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def create_db_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:":
+            folder = Path(database).parent
+            if not folder.exists():
+                raise CannotOpenDatabase(f"数据库所在的文件夹不存在：{folder}")
+        engine = create_engine(url)
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(conn: Connection) -> str | None:
+    return MigrationContext.configure(conn).get_current_revision()
+
+
+def open_database(url: str, *, backup_dir: Path | None = None) -> Database:
+    """Open the database at `url`, creating or upgrading its schema.
+
+    A file is copied to `backup_dir` before any upgrade; a database written by a
+    newer program is refused and left untouched.
+    """
+    engine = create_db_engine(url)
+    database = Database(engine)
+    try:
+        _migrate(database, backup_dir)
+        with database.transaction() as conn:
+            ensure_reference_data(conn)
+    except sa_exc.DBAPIError as exc:
+        engine.dispose()
+        raise database._translate(exc) from exc
+    except Exception:
+        engine.dispose()
+        raise
+    return database
+
+
+def _migrate(database: Database, backup_dir: Path | None) -> None:
+    script = ScriptDirectory.from_config(alembic_config())
+    head = script.get_current_head()
+    with database.engine.connect() as conn:
+        current = current_revision(conn)
+        tables = set(inspect(conn).get_table_names())
+    if current == head:
+        return
+    if current is None and tables - {"alembic_version"}:
+        raise NotADatabase(f"“{database.display_name}”中已有其他程序的数据表，不是本程序的数据库，未作任何改动。")
+    if current is not None:
+        known = {rev.revision for rev in script.walk_revisions()}
+        if current not in known:
+            raise NewerSchema(
+                f"数据库“{database.display_name}”由更新版本的普陀小区档案创建（结构版本 {current}），"
+                "本程序无法打开，也未作任何改动。请安装新版本后再试。"
+            )
+        if database.is_sqlite and backup_dir is not None:
+            backup_sqlite(database, backup_dir, label=f"before-upgrade-{current}")
+    log.info("upgrading %s from %s to %s", database.display_name, current, head)
+    with database.engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "head")
+
+
+def backup_sqlite(database: Database, backup_dir: Path, *, label: str) -> Path:
+    """A consistent copy of a SQLite database (WAL included), named by time and reason."""
+    source_path = database.url.database
+    assert source_path
+    backup_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = backup_dir / f"{Path(source_path).stem}-{stamp}-{label}.sqlite3"
+    source = sqlite3.connect(source_path)
+    try:
+        destination = sqlite3.connect(target)
+        try:
+            source.backup(destination)
+        finally:
+            destination.close()
+    finally:
+        source.close()
+    log.info("backed up %s to %s", source_path, target)
+    return target
+
+
+def ensure_reference_data(conn: Connection) -> None:
+    """Every database holds the 10 街镇 of 普陀."""
+    streets = TABLES["streets"]
+    present = set(conn.scalars(select(streets.c.name)))
+    missing = [s for s in PUTUO_STREETS if s.name not in present]
+    if missing:
+        stamp = now()
+        conn.execute(
+            insert(streets),
+            [
+                {"name": s.name, "short_name": s.short_name, "kind": s.kind, "created_at": stamp, "updated_at": stamp}
+                for s in missing
+            ],
+        )
