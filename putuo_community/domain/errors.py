@@ -86,9 +86,7 @@ class ValidationReport:
         return tuple(p for p in self.problems if p.field == key)
 
     def summary(self) -> str:
-        return "；".join(
-            f"{p.label}：{p.message}" if p.label else p.message for p in self.errors
-        )
+        return "；".join(f"{p.label}：{p.message}" if p.label else p.message for p in self.errors)
 
 
 class ValidationFailed(UserError):

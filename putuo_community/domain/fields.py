@@ -170,9 +170,7 @@ def boolean(key: str, label: str, **kw: Unpack[FieldOptions]) -> Field:
     return Field(key, label, FieldType.BOOL, **kw)
 
 
-def choice(
-    key: str, label: str, choices: tuple[str, ...], **kw: Unpack[FieldOptions]
-) -> Field:
+def choice(key: str, label: str, choices: tuple[str, ...], **kw: Unpack[FieldOptions]) -> Field:
     return Field(key, label, FieldType.CHOICE, choices=choices, **kw)
 
 

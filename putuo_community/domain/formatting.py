@@ -20,11 +20,7 @@ def format_value(field: Field, value: object, *, ref_title: str | None = None) -
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return (
-            f"{value:,.{field.decimals}f}"
-            if field.type is FieldType.DECIMAL
-            else str(value)
-        )
+        return f"{value:,.{field.decimals}f}" if field.type is FieldType.DECIMAL else str(value)
     return str(value)
 
 

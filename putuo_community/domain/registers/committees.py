@@ -21,7 +21,17 @@ SEALS = ("无", "业主大会印章", "业委会印章", "财务专用章")
 ACTIVITY_KINDS = ("业委会会议", "业主大会", "接待日", "备案", "印章移交", "审计", "其他")
 
 COMMITTEE_TERMS = Register(
-    list_fields=("estate_id", "term_no", "kind", "start_on", "end_on", "seats", "filed_on", "renewal_report_on", "renewal_election_on"),
+    list_fields=(
+        "estate_id",
+        "term_no",
+        "kind",
+        "start_on",
+        "end_on",
+        "seats",
+        "filed_on",
+        "renewal_report_on",
+        "renewal_election_on",
+    ),
     key="committee_terms",
     label="业委会届次",
     title_field="term_no",
@@ -58,8 +68,14 @@ COMMITTEE_MEMBERS = Register(
     fields=(
         ref("term_id", "届次", "committee_terms", required=True),
         text("name", "姓名", required=True, width=8, synonyms=("成员姓名", "委员姓名")),
-        choice("role", "职务", MEMBER_ROLES, required=True, width=8,
-               choice_synonyms=(("业委会主任", "主任"), ("副主任委员", "副主任"), ("成员", "委员"), ("候补", "候补委员"))),
+        choice(
+            "role",
+            "职务",
+            MEMBER_ROLES,
+            required=True,
+            width=8,
+            choice_synonyms=(("业委会主任", "主任"), ("副主任委员", "副主任"), ("成员", "委员"), ("候补", "候补委员")),
+        ),
         choice("gender", "性别", ("男", "女"), width=4),
         integer("birth_year", "出生年份", minimum=Decimal(1900), maximum=Decimal(2100)),
         text("id_number", "身份证号", personal=True, width=20, synonyms=("身份证", "身份证号码", "证件号码")),
@@ -83,8 +99,14 @@ COMMITTEE_ACTIVITIES = Register(
     fields=(
         ref("estate_id", "小区", "estates", required=True),
         ref("term_id", "届次", "committee_terms"),
-        choice("kind", "类型", ACTIVITY_KINDS, required=True, width=10,
-               choice_synonyms=(("会议", "业委会会议"), ("例会", "业委会会议"), ("接待", "接待日"))),
+        choice(
+            "kind",
+            "类型",
+            ACTIVITY_KINDS,
+            required=True,
+            width=10,
+            choice_synonyms=(("会议", "业委会会议"), ("例会", "业委会会议"), ("接待", "接待日")),
+        ),
         date_field("held_on", "日期", required=True, synonyms=("召开日期", "时间")),
         text("subject", "事项", required=True, width=28, synonyms=("议题", "内容", "主题")),
         integer("attendees", "参加人数", unit="人"),

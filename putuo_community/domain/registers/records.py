@@ -32,8 +32,14 @@ FUNDS = Register(
     fields=(
         ref("estate_id", "小区", "estates", required=True, synonyms=("小区名称",)),
         date_field("as_of", "截至日期", required=True, synonyms=("统计日期", "截止日期", "日期")),
-        decimal("initial_amount", "首期归集金额", unit="元", required=True, width=16,
-                synonyms=("首期金额", "首期归集", "初始金额", "首期维修资金")),
+        decimal(
+            "initial_amount",
+            "首期归集金额",
+            unit="元",
+            required=True,
+            width=16,
+            synonyms=("首期金额", "首期归集", "初始金额", "首期维修资金"),
+        ),
         decimal("balance", "账面余额", unit="元", required=True, width=16, synonyms=("余额", "当前余额", "结余")),
         decimal("income", "本期收入", unit="元", width=14),
         decimal("expense", "本期支出", unit="元", width=14),
@@ -54,11 +60,19 @@ ESTATE_ISSUES = Register(
         ref("estate_id", "小区", "estates", required=True, synonyms=("小区名称",)),
         choice("kind", "类别", ISSUE_KINDS, required=True, width=6),
         date_field("reported_on", "登记日期", required=True, synonyms=("受理日期", "发现日期")),
-        choice("source", "来源", ISSUE_SOURCES, width=10, choice_synonyms=(("热线", "12345热线"), ("12345", "12345热线"))),
+        choice(
+            "source", "来源", ISSUE_SOURCES, width=10, choice_synonyms=(("热线", "12345热线"), ("12345", "12345热线"))
+        ),
         choice("category", "问题分类", ISSUE_CATEGORIES, width=10),
         long_text("description", "问题描述", required=True, max_length=1000, synonyms=("内容", "诉求内容")),
-        choice("status", "办理状态", ISSUE_STATES, required=True, width=8,
-               choice_synonyms=(("已完成", "已办结"), ("办结", "已办结"), ("未处理", "待处理"))),
+        choice(
+            "status",
+            "办理状态",
+            ISSUE_STATES,
+            required=True,
+            width=8,
+            choice_synonyms=(("已完成", "已办结"), ("办结", "已办结"), ("未处理", "待处理")),
+        ),
         date_field("due_on", "办理时限"),
         date_field("closed_on", "办结日期"),
         text("handler", "承办人", width=8),
@@ -94,8 +108,7 @@ CHANGE_HISTORY = Register(
     reference=True,  # written by the services layer only, never edited
     fields=(
         integer("batch_id", "批次"),
-        Field("changed_at", "时间", FieldType.TEXT, required=True, width=20, max_length=32,
-              note="ISO 8601 时间戳"),
+        Field("changed_at", "时间", FieldType.TEXT, required=True, width=20, max_length=32, note="ISO 8601 时间戳"),
         text("user", "操作人", width=10, max_length=64),
         choice("action", "操作", CHANGE_ACTIONS, required=True, width=6),
         text("register", "台账", required=True, width=12, max_length=64),

@@ -1,0 +1,229 @@
+"""业主大会 / 业委会 rules: size, term, formation, the 换届 timeline, term status and operation checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import Enum
+
+from putuo_community.domain import rules
+from putuo_community.domain.dates import add_months, add_years
+from putuo_community.domain.rules import Rule
+
+SMALL_ESTATE_AREA = Decimal(10_000)  # ㎡; "一万平方米以下" includes 10,000
+
+
+def committee_size_problem(member_count: int, estate_floor_area: Decimal | None) -> str | None:
+    """None when the committee size is lawful, else why not (规定 第二十条)."""
+    if member_count == 3:
+        if estate_floor_area is None:
+            return "3人业委会仅限建筑面积1万㎡以下的小区，但小区建筑面积未登记"
+        if estate_floor_area > SMALL_ESTATE_AREA:
+            return f"3人业委会仅限建筑面积1万㎡以下的小区，本小区为{estate_floor_area}㎡"
+        return None
+    if member_count < 5:
+        return f"业委会应由5人以上单数组成（1万㎡以下小区可为3人），现为{member_count}人"
+    if member_count % 2 == 0:
+        return f"业委会人数应为单数，现为{member_count}人"
+    return None
+
+
+def term_length_problem(start: date, end: date) -> str | None:
+    """None when the term is 3–5 years, else why not.
+
+    The end date may be written inclusively (2021-01-01 至 2023-12-31 is a 3-year term) or as the
+    anniversary (至 2024-01-01); both are accepted, so the lower bound allows one day.
+    """
+    if end <= start:
+        return "任期结束日期应晚于开始日期"
+    if end < add_years(start, 3) - timedelta(days=1):
+        return "任期不足3年"
+    if end > add_years(start, 5):
+        return "任期超过5年"
+    return None
+
+
+def formation_due_on(*, first_delivery_on: date | None, half_area_delivered_on: date | None) -> date | None:
+    """When an 业主大会 is due: half the area delivered, or two years after the first delivery."""
+    candidates = []
+    if half_area_delivered_on is not None:
+        candidates.append(half_area_delivered_on)
+    if first_delivery_on is not None:
+        candidates.append(add_years(first_delivery_on, 2))
+    return min(candidates, default=None)
+
+
+# --- 换届 timeline --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RenewalEvents:
+    """What has happened so far in one 换届; None = not yet."""
+
+    report_on: date | None = None
+    group_formed_on: date | None = None
+    seals_handover_on: date | None = None
+    election_on: date | None = None
+    filed_on: date | None = None
+    audit_on: date | None = None
+
+
+@dataclass(frozen=True)
+class Milestone:
+    key: str
+    label: str
+    due_on: date | None
+    done_on: date | None
+    rule: Rule
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_on is not None
+
+    def is_overdue(self, today: date) -> bool:
+        return self.done_on is None and self.due_on is not None and today > self.due_on
+
+    def is_due_within(self, today: date, days: int) -> bool:
+        """Not done and due between today and ``days`` from now (inclusive); overdue ones excluded."""
+        if self.done_on is not None or self.due_on is None:
+            return False
+        return today <= self.due_on <= today + timedelta(days=days)
+
+
+def renewal_timeline(term_end: date, events: RenewalEvents) -> tuple[Milestone, ...]:
+    """The six 换届 steps with due dates from the term end T; later steps chain from actual dates."""
+    report_due = add_months(term_end, -5)
+    group_due = (events.report_on or report_due) + timedelta(days=60)
+    seals_due = (events.group_formed_on or group_due) + timedelta(days=10)
+    election_due = term_end - timedelta(days=1)
+    elected = events.election_on or election_due
+    return (
+        Milestone("report", "向街镇书面报告换届", report_due, events.report_on, rules.RENEWAL_REPORT),
+        Milestone("group", "组建换届改选小组", group_due, events.group_formed_on, rules.RENEWAL_GROUP),
+        Milestone("seals", "移交印章和档案资料", seals_due, events.seals_handover_on, rules.SEALS_HANDOVER),
+        Milestone("election", "选举新一届业委会", election_due, events.election_on, rules.RENEWAL_ELECTION),
+        Milestone("filing", "办理换届备案", elected + timedelta(days=30), events.filed_on, rules.RENEWAL_FILING),
+        Milestone("audit", "完成换届审计", add_months(elected, 1), events.audit_on, rules.RENEWAL_AUDIT),
+    )
+
+
+def overdue_milestones(term_end: date, events: RenewalEvents, today: date) -> tuple[Milestone, ...]:
+    return tuple(m for m in renewal_timeline(term_end, events) if m.is_overdue(today))
+
+
+# --- term status and early re-election --------------------------------------------
+
+
+class TermState(Enum):
+    NOT_STARTED = "未开始"
+    IN_TERM = "任期内"
+    EXPIRING = "即将届满"
+    OVERDUE = "届满未换届"
+    ENDED = "已换届"
+
+    @property
+    def label(self) -> str:
+        return self.value
+
+
+EXPIRING_MONTHS = 6
+
+
+def committee_term_status(term_start: date, term_end: date, today: date, *, renewed: bool) -> TermState:
+    if renewed:
+        return TermState.ENDED
+    if today < term_start:
+        return TermState.NOT_STARTED
+    if today > term_end:
+        return TermState.OVERDUE
+    if today >= add_months(term_end, -EXPIRING_MONTHS):
+        return TermState.EXPIRING
+    return TermState.IN_TERM
+
+
+def needs_early_reelection(
+    *, original_members: int, remaining_members: int, last_activity_on: date | None, today: date
+) -> bool:
+    """规定 第三十二条: fewer than half the members remain, or no activity for six months.
+
+    No recorded activity at all (None) is not treated as inactivity: it usually means not yet entered.
+    """
+    if original_members <= 0 or not 0 <= remaining_members <= original_members:
+        raise ValueError("委员人数不正确：现有人数应在0与原有人数之间，原有人数须大于0")
+    if remaining_members * 2 < original_members:
+        return True
+    return last_activity_on is not None and today > add_months(last_activity_on, 6)
+
+
+# --- operation ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OperationReport:
+    problems: tuple[str, ...]
+    rule: Rule = rules.OPERATION
+
+    @property
+    def compliant(self) -> bool:
+        return not self.problems
+
+
+MEETING_INTERVAL_MONTHS = 2
+
+
+def _meeting_gaps(meetings: list[date], start: date, end: date) -> list[str]:
+    # Anchor on the last meeting before the period, if known; otherwise on the period start.
+    before = [d for d in meetings if d < start]
+    anchor = max(before) if before else start
+    problems = []
+    for d in (d for d in meetings if start <= d <= end):
+        if d > add_months(anchor, MEETING_INTERVAL_MONTHS):
+            problems.append(f"{anchor.isoformat()}至{d.isoformat()}间隔超过2个月未召开业委会会议")
+        anchor = d
+    if end > add_months(anchor, MEETING_INTERVAL_MONTHS):
+        problems.append(f"自{anchor.isoformat()}起至{end.isoformat()}超过2个月未召开业委会会议")
+    return problems
+
+
+def _assembly_gaps(assemblies: list[date], start: date, end: date) -> list[str]:
+    # Whole 12-month windows from the period start; a trailing partial year cannot be judged yet.
+    problems = []
+    window_start = start
+    while (window_end := add_months(window_start, 12) - timedelta(days=1)) <= end:
+        if not any(window_start <= d <= window_end for d in assemblies):
+            problems.append(f"{window_start.isoformat()}至{window_end.isoformat()}未召开业主大会")
+        window_start = window_end + timedelta(days=1)
+    return problems
+
+
+def _reception_gaps(receptions: list[date], start: date, end: date) -> list[str]:
+    # Every calendar month touching the period, except a month that has not ended by `end`.
+    months_with_reception = {(d.year, d.month) for d in receptions}
+    problems = []
+    month = date(start.year, start.month, 1)
+    while add_months(month, 1) - timedelta(days=1) <= end:
+        if (month.year, month.month) not in months_with_reception:
+            problems.append(f"{month.year}年{month.month}月无业委会接待日")
+        month = add_months(month, 1)
+    return problems
+
+
+def operation_compliance(
+    *,
+    meeting_dates: Iterable[date],
+    assembly_dates: Iterable[date],
+    reception_dates: Iterable[date],
+    period_start: date,
+    period_end: date,
+) -> OperationReport:
+    """Check a period against: meetings every 2 months, an 业主大会 each year, a reception day each month."""
+    if period_end < period_start:
+        raise ValueError("检查期间的结束日期早于开始日期")
+    problems = (
+        _meeting_gaps(sorted(meeting_dates), period_start, period_end)
+        + _assembly_gaps(list(assembly_dates), period_start, period_end)
+        + _reception_gaps(list(reception_dates), period_start, period_end)
+    )
+    return OperationReport(tuple(problems))
