@@ -7,14 +7,14 @@ import os
 os.environ["QT_QPA_PLATFORM"] = "offscreen"  # without a display the whole run would abort
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.fonts=false")
 
-from collections.abc import Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import Iterator
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from putuo_community.paths import DATA_DIR_ENV, DataPaths  # noqa: E402
-from putuo_community.services import Services  # noqa: E402
-from putuo_community.storage.database import Database, open_database  # noqa: E402
+from putuo_community.paths import DATA_DIR_ENV, DataPaths
+from putuo_community.services import Services
+from putuo_community.storage.database import Database, open_database
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from putuo_community.services.history import HistoryService
 from putuo_community.services.overview import OverviewService
+from putuo_community.services.reminders import ReminderService
 from putuo_community.services.records import Record, RecordService
 from putuo_community.storage.database import Database
 
@@ -26,12 +27,18 @@ class Services:
     records: RecordService
     history: HistoryService
     overview: OverviewService
+    reminders: ReminderService
 
     @classmethod
     def build(cls, database: Database, *, user: str | None = None) -> Services:
         who = user or current_user()
-        return cls(database=database, records=RecordService(database, user=who), history=HistoryService(database),
-                   overview=OverviewService(database))
+        return cls(
+            database=database,
+            records=RecordService(database, user=who),
+            history=HistoryService(database),
+            overview=OverviewService(database),
+            reminders=ReminderService(database),
+        )
 
     @property
     def database_name(self) -> str:

@@ -18,7 +18,7 @@ from putuo_community.domain.fields import Register
 from putuo_community.domain.formatting import plain_value
 from putuo_community.domain.registers import REGISTERS
 from putuo_community.storage.database import Database
-from putuo_community.storage.schema import TABLES, change_batches, now
+from putuo_community.storage.schema import TABLES, change_batches, new_id, now
 
 HISTORY = TABLES["change_history"]
 
@@ -47,7 +47,7 @@ def estate_of(conn: Connection, register: Register, record_id: int | None, value
         row = conn.execute(select(parent_table).where(parent_table.c.id == parent_id)).first()
         if row is None:
             return None
-        return estate_of(conn, parent_register, parent_id, row._mapping)
+        return estate_of(conn, parent_register, parent_id, dict(row._mapping))
     return None
 
 
@@ -68,44 +68,81 @@ class ChangeWriter:
                     started_at=self._stamp, user=self.user, kind=self.kind, description=self.description[:400]
                 )
             )
-            self._batch_id = int(result.inserted_primary_key[0])
+            self._batch_id = new_id(result)
         return self._batch_id
 
     def _write(self, rows: list[dict[str, Any]]) -> None:
         stamp = self._stamp
-        base = {"batch_id": self.batch_id, "changed_at": stamp.isoformat(sep=" "), "user": self.user,
-                "version": 1, "created_at": stamp, "updated_at": stamp}
+        base = {
+            "batch_id": self.batch_id,
+            "changed_at": stamp.isoformat(sep=" "),
+            "user": self.user,
+            "version": 1,
+            "created_at": stamp,
+            "updated_at": stamp,
+        }
         self.conn.execute(insert(HISTORY), [{**base, **row} for row in rows])
 
     def _title(self, register: Register, values: Mapping[str, Any]) -> str:
         return plain_value(values.get(register.title_field))[:200]
 
     def created(self, register: Register, record_id: int, values: Mapping[str, Any]) -> None:
-        self._write([{
-            "action": "新增", "register": register.key, "record_id": record_id,
-            "record_title": self._title(register, values),
-            "estate_id": estate_of(self.conn, register, record_id, values),
-            "field": None, "old_value": None, "new_value": _snapshot(register, values),
-        }])
+        self._write(
+            [
+                {
+                    "action": "新增",
+                    "register": register.key,
+                    "record_id": record_id,
+                    "record_title": self._title(register, values),
+                    "estate_id": estate_of(self.conn, register, record_id, values),
+                    "field": None,
+                    "old_value": None,
+                    "new_value": _snapshot(register, values),
+                }
+            ]
+        )
 
-    def updated(self, register: Register, record_id: int, old: Mapping[str, Any], new: Mapping[str, Any],
-                merged: Mapping[str, Any]) -> None:
+    def updated(
+        self,
+        register: Register,
+        record_id: int,
+        old: Mapping[str, Any],
+        new: Mapping[str, Any],
+        merged: Mapping[str, Any],
+    ) -> None:
         estate_id = estate_of(self.conn, register, record_id, merged)
         title = self._title(register, merged)
-        self._write([
-            {"action": "修改", "register": register.key, "record_id": record_id, "record_title": title,
-             "estate_id": estate_id, "field": key, "old_value": plain_value(old.get(key)),
-             "new_value": plain_value(value)}
-            for key, value in new.items()
-        ])
+        self._write(
+            [
+                {
+                    "action": "修改",
+                    "register": register.key,
+                    "record_id": record_id,
+                    "record_title": title,
+                    "estate_id": estate_id,
+                    "field": key,
+                    "old_value": plain_value(old.get(key)),
+                    "new_value": plain_value(value),
+                }
+                for key, value in new.items()
+            ]
+        )
 
     def deleted(self, register: Register, record_id: int, values: Mapping[str, Any]) -> None:
-        self._write([{
-            "action": "删除", "register": register.key, "record_id": record_id,
-            "record_title": self._title(register, values),
-            "estate_id": estate_of(self.conn, register, record_id, values),
-            "field": None, "old_value": _snapshot(register, values), "new_value": None,
-        }])
+        self._write(
+            [
+                {
+                    "action": "删除",
+                    "register": register.key,
+                    "record_id": record_id,
+                    "record_title": self._title(register, values),
+                    "estate_id": estate_of(self.conn, register, record_id, values),
+                    "field": None,
+                    "old_value": _snapshot(register, values),
+                    "new_value": None,
+                }
+            ]
+        )
 
 
 @dataclass(frozen=True)
@@ -126,10 +163,9 @@ class HistoryService:
 
     def for_estate(self, estate_id: int, *, limit: int = 50) -> list[Change]:
         """The most recent changes in one estate's dossier, newest first."""
-        query = (select(HISTORY).where(HISTORY.c.estate_id == estate_id)
-                 .order_by(HISTORY.c.id.desc()).limit(limit))
+        query = select(HISTORY).where(HISTORY.c.estate_id == estate_id).order_by(HISTORY.c.id.desc()).limit(limit)
         with self.database.read() as conn:
-            return [self._change(row._mapping) for row in conn.execute(query)]
+            return [self._change(dict(row._mapping)) for row in conn.execute(query)]
 
     @staticmethod
     def _change(row: Mapping[str, Any]) -> Change:
@@ -138,14 +174,22 @@ class HistoryService:
         if register is not None and row["field"] and register.has_field(row["field"]):
             field_label = register.field(row["field"]).label
         return Change(
-            changed_at=row["changed_at"], user=row["user"] or "", action=row["action"],
+            changed_at=row["changed_at"],
+            user=row["user"] or "",
+            action=row["action"],
             register_label=register.label if register else row["register"],
-            record_title=row["record_title"] or "", field_label=field_label,
-            old_value=row["old_value"] or "", new_value=row["new_value"] or "",
+            record_title=row["record_title"] or "",
+            field_label=field_label,
+            old_value=row["old_value"] or "",
+            new_value=row["new_value"] or "",
         )
 
     def last_change_on(self, estate_id: int) -> datetime | None:
         with self.database.read() as conn:
-            value = conn.scalar(select(HISTORY.c.changed_at).where(HISTORY.c.estate_id == estate_id)
-                                .order_by(HISTORY.c.id.desc()).limit(1))
+            value = conn.scalar(
+                select(HISTORY.c.changed_at)
+                .where(HISTORY.c.estate_id == estate_id)
+                .order_by(HISTORY.c.id.desc())
+                .limit(1)
+            )
         return datetime.fromisoformat(value) if value else None

@@ -27,7 +27,7 @@ from putuo_community.domain.registers import REGISTERS, get_register
 from putuo_community.domain.validation import validate_record
 from putuo_community.services.history import ChangeWriter
 from putuo_community.storage.database import Database
-from putuo_community.storage.schema import TABLES, now
+from putuo_community.storage.schema import TABLES, new_id, now
 
 SYSTEM_COLUMNS = ("id", "version", "created_at", "updated_at")
 
@@ -101,9 +101,7 @@ class RecordService:
             register.field(key)  # an unknown filter is a bug, say so early
             query = query.where(table.c[key].is_(None) if value is None else table.c[key] == value)
         if search.strip():
-            text_columns = [
-                table.c[f.key] for f in register.fields if f.type in (FieldType.TEXT, FieldType.LONG_TEXT)
-            ]
+            text_columns = [table.c[f.key] for f in register.fields if f.type in (FieldType.TEXT, FieldType.LONG_TEXT)]
             words = search.split()
             query = query.where(and_(*(or_(*(c.contains(w, autoescape=True) for c in text_columns)) for w in words)))
         sort_keys = order_by or (register.title_field,)
@@ -140,14 +138,13 @@ class RecordService:
         if not report.ok:
             raise ValidationFailed(report)
         with self.database.transaction() as conn:
-            writer = ChangeWriter(conn, user=self.user, kind="新增", description=batch_description
-                                  or f"新增{register.label}")
+            writer = ChangeWriter(
+                conn, user=self.user, kind="新增", description=batch_description or f"新增{register.label}"
+            )
             record_id = insert_record(conn, register, clean, writer)
         return record_id
 
-    def update(
-        self, register_key: str, record_id: int, changes: Mapping[str, Any], *, expected_version: int
-    ) -> int:
+    def update(self, register_key: str, record_id: int, changes: Mapping[str, Any], *, expected_version: int) -> int:
         """Change some fields of a record; returns its new version."""
         register = get_register(register_key)
         report = validate_record(register, changes, partial=True)
@@ -172,8 +169,9 @@ def _fetch_current(conn: Connection, register: Register, record_id: int) -> dict
     return dict(row._mapping)
 
 
-def find_duplicate(conn: Connection, register: Register, values: Mapping[str, Any], *, exclude_id: int | None = None
-                   ) -> int | None:
+def find_duplicate(
+    conn: Connection, register: Register, values: Mapping[str, Any], *, exclude_id: int | None = None
+) -> int | None:
     """The id of another record with the same natural key, if any."""
     if not register.natural_key or any(values.get(k) is None for k in register.natural_key):
         return None
@@ -191,15 +189,18 @@ def _duplicate_message(conn: Connection, register: Register, values: Mapping[str
         value = values[key]
         if fld.type is FieldType.REF:
             target = REGISTERS[fld.ref]
-            title = conn.scalar(select(TABLES[target.key].c[target.title_field]).where(TABLES[target.key].c.id == value))
+            title = conn.scalar(
+                select(TABLES[target.key].c[target.title_field]).where(TABLES[target.key].c.id == value)
+            )
             parts.append(f"{fld.label}“{format_value(target.field(target.title_field), title)}”")
         else:
             parts.append(f"{fld.label}“{format_value(fld, value)}”")
     return f"{register.label}已存在：{'，'.join(parts)}的记录已经登记过。"
 
 
-def _check_unique_fields(conn: Connection, register: Register, values: Mapping[str, Any],
-                         exclude_id: int | None) -> None:
+def _check_unique_fields(
+    conn: Connection, register: Register, values: Mapping[str, Any], exclude_id: int | None
+) -> None:
     table = TABLES[register.key]
     for fld in register.fields:
         value = values.get(fld.key)
@@ -218,15 +219,21 @@ def insert_record(conn: Connection, register: Register, values: Mapping[str, Any
     stamp = now()
     row = {**values, "version": 1, "created_at": stamp, "updated_at": stamp}
     try:
-        record_id = int(conn.execute(insert(TABLES[register.key]).values(row)).inserted_primary_key[0])
+        record_id = new_id(conn.execute(insert(TABLES[register.key]).values(row)))
     except sa_exc.IntegrityError as exc:
         raise _integrity_problem(register, exc) from exc
     writer.created(register, record_id, values)
     return record_id
 
 
-def update_record(conn: Connection, register: Register, record_id: int, changes: Mapping[str, Any],
-                  expected_version: int, writer: ChangeWriter) -> int:
+def update_record(
+    conn: Connection,
+    register: Register,
+    record_id: int,
+    changes: Mapping[str, Any],
+    expected_version: int,
+    writer: ChangeWriter,
+) -> int:
     current = _fetch_current(conn, register, record_id)
     if current["version"] != expected_version:
         raise ConcurrentEdit(
@@ -256,8 +263,9 @@ def update_record(conn: Connection, register: Register, record_id: int, changes:
     return new_version
 
 
-def delete_record(conn: Connection, register: Register, record_id: int, expected_version: int,
-                  writer: ChangeWriter) -> None:
+def delete_record(
+    conn: Connection, register: Register, record_id: int, expected_version: int, writer: ChangeWriter
+) -> None:
     current = _fetch_current(conn, register, record_id)
     if current["version"] != expected_version:
         raise ConcurrentEdit(f"{register.label}记录已被他人修改，未删除。请刷新后再试。")

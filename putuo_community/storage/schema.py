@@ -27,6 +27,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from putuo_community.domain.fields import Field, FieldType, Register
@@ -152,3 +153,10 @@ def table_for(register_key: str) -> Table:
 def now() -> datetime:
     """Timestamps are local wall-clock time, as the clerks read them."""
     return datetime.now().replace(microsecond=0)
+
+
+def new_id(result: CursorResult[Any]) -> int:
+    """The primary key an INSERT of one row produced."""
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from alembic import context
-from sqlalchemy import create_engine
+from alembic.autogenerate.api import AutogenContext
+from sqlalchemy import Connection, create_engine
 
 from putuo_community.storage.schema import ExactDecimal, metadata
 
@@ -11,14 +14,14 @@ config = context.config
 connection = config.attributes.get("connection")
 
 
-def render_item(kind: str, obj: object, autogen_context: object) -> str | bool:
+def render_item(kind: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
     # Revisions must not depend on the program's own column types: render the SQL type.
     if kind == "type" and isinstance(obj, ExactDecimal):
         return f"sa.Numeric(precision=18, scale={obj.scale})"
     return False
 
 
-def run_on(conn: object) -> None:
+def run_on(conn: Connection) -> None:
     context.configure(
         connection=conn,
         target_metadata=metadata,

@@ -1,0 +1,72 @@
+"""The composition root: resolve paths, set up logging, open the database, wire services to the GUI or CLI."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from collections.abc import Sequence
+
+from putuo_community import APP_TITLE, __version__
+from putuo_community.cli.main import EXIT_BUG, EXIT_USER_ERROR, build_parser, run_command
+from putuo_community.domain.errors import UserError
+from putuo_community.logs import setup_logging
+from putuo_community.paths import DataPaths
+from putuo_community.services import Services
+from putuo_community.storage.database import open_database
+
+log = logging.getLogger(__name__)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    gui = args.command is None
+    try:
+        paths = DataPaths.resolve(args.data_dir)
+        paths.ensure()
+    except OSError as exc:
+        return _fail(f"无法使用数据文件夹：{exc}", gui=gui and not args.no_crash_dialog)
+    setup_logging(paths.log_file)
+    log.info("%s %s starting: %s", APP_TITLE, __version__, " ".join(sys.argv[1:]) if argv is None else argv)
+    url = args.db or paths.database_url
+
+    def open_services() -> Services:
+        return Services.build(open_database(url, backup_dir=paths.backups))
+
+    try:
+        if not gui:
+            return run_command(args, open_services)
+        services = open_services()
+    except UserError as exc:
+        log.warning("user error: %s", exc.message)
+        return _fail(exc.message, gui=gui and not args.no_crash_dialog)
+    except KeyboardInterrupt:
+        return EXIT_USER_ERROR
+    except Exception:
+        log.exception("unexpected error")
+        traceback.print_exc()
+        print(f"程序出错，详情见日志：{paths.log_file}", file=sys.stderr)
+        return EXIT_BUG
+
+    from putuo_community.gui.application import run_gui  # Qt loads only when a window is wanted
+
+    try:
+        exit_code: int = run_gui(
+            services, log_file=paths.log_file, smoke_test=args.smoke_test, crash_dialog=not args.no_crash_dialog
+        )
+        return exit_code
+    finally:
+        services.close()
+
+
+def _fail(message: str, *, gui: bool) -> int:
+    print(message, file=sys.stderr)
+    if gui:
+        from putuo_community.gui.application import show_startup_error
+
+        show_startup_error(message)
+    return EXIT_USER_ERROR
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,138 @@
+"""The command line: argument parsing and the commands that need no window."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from datetime import date
+from typing import TextIO
+
+from putuo_community import APP_TITLE, __version__
+from putuo_community.domain.streets import street_by_any_name
+from putuo_community.services import Services
+from putuo_community.services.demo import generate_demo
+
+EXIT_OK = 0
+EXIT_BUG = 1
+EXIT_USER_ERROR = 2
+
+ServicesFactory = Callable[[], Services]
+
+
+def _common_options(parser: argparse.ArgumentParser, *, top_level: bool) -> None:
+    # On subcommands the defaults are suppressed, so an option given before the
+    # command is not overwritten by the subcommand's default.
+    default = None if top_level else argparse.SUPPRESS
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=default,
+        help="数据文件夹（默认：用户数据文件夹；数据库、日志和备份都在其中）",
+    )
+    parser.add_argument(
+        "--db", metavar="URL", default=default, help="另一个数据库的地址，例如 postgresql+psycopg://user@host/putuo"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="putuo-community",
+        description=f"{APP_TITLE}：一小区一档案。不带命令时启动图形界面。",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _common_options(parser, top_level=True)
+    parser.add_argument("--smoke-test", action="store_true", help="启动界面、显示主窗口后立即退出（用于检查安装）")
+    parser.add_argument("--no-crash-dialog", action="store_true", help="程序错误时不弹出崩溃对话框，直接输出并退出")
+    commands = parser.add_subparsers(dest="command", metavar="命令")
+
+    demo = commands.add_parser("demo", help="生成演示数据（普陀10个街镇的模拟小区档案）")
+    _common_options(demo, top_level=False)
+    demo.add_argument(
+        "--estates", type=_positive_int, default=1000, metavar="N", help="小区数量（默认 1000，最多 20000）"
+    )
+    demo.add_argument("--seed", type=int, default=2026, metavar="S", help="随机种子；相同种子生成相同数据")
+    demo.add_argument("--replace", action="store_true", help="清空已有档案后重新生成")
+
+    reminders = commands.add_parser("reminders", help="列出到期和逾期提醒（换届、合同、电梯、维修资金、信用）")
+    _common_options(reminders, top_level=False)
+    reminders.add_argument("--street", metavar="街镇", help="只看一个街镇，例如 长征 或 长征镇")
+    reminders.add_argument("--overdue", action="store_true", help="只列出已逾期的")
+    reminders.add_argument("--date", type=date.fromisoformat, metavar="YYYY-MM-DD", help="按哪一天计算（默认今天）")
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 20000:
+        raise argparse.ArgumentTypeError("小区数量应在 1 到 20000 之间")
+    return value
+
+
+def run_command(args: argparse.Namespace, open_services: ServicesFactory, *, out: TextIO = sys.stdout) -> int:
+    handlers = {"demo": _demo, "reminders": _reminders}
+    services = open_services()
+    try:
+        return handlers[args.command](args, services, out)
+    finally:
+        services.close()
+
+
+def _demo(args: argparse.Namespace, services: Services, out: TextIO) -> int:
+    progress = _ProgressLine(sys.stderr, "生成演示数据")
+    summary = generate_demo(
+        services.database, estates=args.estates, seed=args.seed, replace=args.replace, progress=progress
+    )
+    progress.finish()
+    print(f"已生成演示数据（种子 {args.seed}，用时 {summary.elapsed_seconds:.1f} 秒）：", file=out)
+    labels = {r.key: r.label for r in services.overview.registers()}
+    for key, count in summary.counts.items():
+        print(f"  {labels.get(key, key)}：{count}", file=out)
+    print(f"数据库：{services.database_name}", file=out)
+    return EXIT_OK
+
+
+def _reminders(args: argparse.Namespace, services: Services, out: TextIO) -> int:
+    street_id = None
+    if args.street:
+        street = street_by_any_name(args.street)
+        if street is None:
+            print(f"没有名为“{args.street}”的街镇。", file=sys.stderr)
+            return EXIT_USER_ERROR
+        matches = services.records.list("streets", filters={"name": street.name})
+        street_id = matches[0].id
+    today = args.date or date.today()
+    reminders = services.reminders.list(today=today, street_id=street_id)
+    if args.overdue:
+        reminders = [r for r in reminders if r.overdue]
+    for r in reminders:
+        due = r.due_on.isoformat() if r.due_on else "—"
+        state = "逾期" if r.overdue else "将到期"
+        print(
+            f"{state}\t{due}\t{r.street_name}\t{r.estate_name}\t{r.category}\t{r.message}\t依据：{r.rule.title}",
+            file=out,
+        )
+    overdue = sum(1 for r in reminders if r.overdue)
+    print(f"共 {len(reminders)} 条提醒，其中逾期 {overdue} 条（按 {today.isoformat()} 计算）。", file=out)
+    return EXIT_OK
+
+
+class _ProgressLine:
+    """A one-line progress figure on a terminal; silent when the output is not a terminal."""
+
+    def __init__(self, stream: TextIO, label: str) -> None:
+        self.stream = stream
+        self.label = label
+        self.active = stream.isatty()
+        self._last = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        percent = done * 100 // max(total, 1)
+        if self.active and percent != self._last:
+            self._last = percent
+            self.stream.write(f"\r{self.label}：{percent:3d}%（{done}/{total}）")
+            self.stream.flush()
+
+    def finish(self) -> None:
+        if self.active:
+            self.stream.write("\n")

@@ -1,0 +1,174 @@
+"""Reminders computed from real records: each deadline, overdue or upcoming, names its rule."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from putuo_community.domain import rules
+from putuo_community.services import Services
+from putuo_community.services.reminders import Reminder
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+def estate_id(services: Services) -> int:
+    street = services.records.list("streets", filters={"short_name": "长征"})[0]
+    return services.records.create("estates", {"name": "梅川一街坊", "street_id": street.id, "has_assembly": True})
+
+
+def _by_rule(reminders: list[Reminder], rule: rules.Rule) -> list[Reminder]:
+    return [r for r in reminders if r.rule == rule]
+
+
+def test_a_term_ending_in_four_months_without_a_report_is_overdue_for_the_report(
+    services: Services, estate_id: int
+) -> None:
+    services.records.create(
+        "committee_terms",
+        {"estate_id": estate_id, "term_no": 3, "start_on": date(2022, 3, 25), "end_on": date(2027, 3, 24)},
+    )
+    found = services.reminders.list(today=TODAY)
+    report = _by_rule(found, rules.RENEWAL_REPORT)
+    assert len(report) == 1
+    assert report[0].overdue
+    assert report[0].due_on == date(2026, 10, 24)  # T − 5 months
+    assert report[0].estate_name == "梅川一街坊"
+    assert report[0].street_name == "长征镇"
+    assert report[0].category == "换届"
+    # the group is due 60 days after the (missed) report date: still upcoming
+    group = _by_rule(found, rules.RENEWAL_GROUP)[0]
+    assert group.due_on == date(2026, 12, 23)
+    assert not group.overdue
+
+
+def test_recorded_steps_are_not_reminded_and_later_steps_follow_the_real_dates(
+    services: Services, estate_id: int
+) -> None:
+    services.records.create(
+        "committee_terms",
+        {
+            "estate_id": estate_id,
+            "term_no": 3,
+            "start_on": date(2022, 3, 25),
+            "end_on": date(2027, 3, 24),
+            "renewal_report_on": date(2026, 10, 10),
+            "renewal_group_on": date(2026, 11, 20),
+        },
+    )
+    found = services.reminders.list(today=TODAY)
+    assert not _by_rule(found, rules.RENEWAL_REPORT)
+    assert not _by_rule(found, rules.RENEWAL_GROUP)
+    seals = _by_rule(found, rules.SEALS_HANDOVER)[0]
+    assert seals.due_on == date(2026, 11, 30)  # group formed + 10 days
+
+
+def test_a_term_far_from_its_end_gives_no_reminder(services: Services, estate_id: int) -> None:
+    services.records.create(
+        "committee_terms",
+        {"estate_id": estate_id, "term_no": 1, "start_on": date(2025, 1, 1), "end_on": date(2029, 12, 31)},
+    )
+    assert services.reminders.list(today=TODAY) == []
+
+
+def test_lift_assessment_and_monitoring(services: Services, estate_id: int) -> None:
+    services.records.create(
+        "lifts",
+        {
+            "estate_id": estate_id,
+            "registration_code": "31103101072008050001",
+            "first_use_on": date(2008, 5, 1),
+            "remote_monitoring": False,
+        },
+    )
+    services.records.create(
+        "lifts",
+        {
+            "estate_id": estate_id,
+            "registration_code": "31103101072019050002",
+            "first_use_on": date(2019, 5, 1),
+            "remote_monitoring": True,
+        },
+    )
+    found = services.reminders.list(today=TODAY)
+    assessment = _by_rule(found, rules.LIFT_ASSESSMENT)
+    assert [r.subject for r in assessment] == ["电梯 31103101072008050001"]
+    assert assessment[0].overdue
+    assert assessment[0].due_on == date(2023, 5, 1)
+    monitoring = _by_rule(services.reminders.list(today=date(2027, 11, 1)), rules.LIFT_REMOTE_MONITORING)
+    assert [r.subject for r in monitoring] == ["电梯 31103101072008050001"]
+    assert not monitoring[0].overdue
+
+
+def test_fund_below_thirty_percent_but_not_at_thirty(services: Services, estate_id: int) -> None:
+    services.records.create(
+        "funds",
+        {
+            "estate_id": estate_id,
+            "as_of": date(2026, 6, 30),
+            "initial_amount": Decimal(1_000_000),
+            "balance": Decimal(300_000),
+        },
+    )
+    assert not _by_rule(services.reminders.list(today=TODAY), rules.FUND_TOPUP)
+    services.records.create(
+        "funds",
+        {
+            "estate_id": estate_id,
+            "as_of": date(2026, 9, 30),
+            "initial_amount": Decimal(1_000_000),
+            "balance": Decimal("299999.99"),
+        },
+    )
+    topup = _by_rule(services.reminders.list(today=TODAY), rules.FUND_TOPUP)
+    assert len(topup) == 1
+    assert topup[0].message == "余额为首期归集的29.99%，低于30%，应续筹至50%以上"
+    assert topup[0].due_on == date(2026, 12, 29)  # 90 days after the snapshot
+
+
+def test_contract_notice_window_and_unfiled_contract(services: Services, estate_id: int) -> None:
+    company = services.records.create("companies", {"name": "上海真如物业管理有限公司"})
+    services.records.create(
+        "contracts",
+        {
+            "estate_id": estate_id,
+            "company_id": company,
+            "kind": "物业服务",
+            "signed_on": date(2024, 1, 10),
+            "start_on": date(2024, 2, 1),
+            "end_on": date(2027, 1, 31),
+        },
+    )
+    found = services.reminders.list(today=TODAY)
+    notice = _by_rule(found, rules.CONTRACT_NOTICE)[0]
+    assert notice.due_on == date(2026, 11, 2)
+    assert notice.overdue
+    filing = _by_rule(found, rules.CONTRACT_FILING)[0]
+    assert filing.due_on == date(2024, 2, 9)
+
+
+def test_street_filter_and_ordering(services: Services, estate_id: int) -> None:
+    other_street = services.records.list("streets", filters={"short_name": "桃浦"})[0]
+    other = services.records.create("estates", {"name": "桃浦新村", "street_id": other_street.id})
+    for eid, code in ((estate_id, "31103101072001010001"), (other, "31103101072001010002")):
+        services.records.create("lifts", {"estate_id": eid, "registration_code": code, "first_use_on": date(2001, 1, 1)})
+    only_taopu = services.reminders.list(today=TODAY, street_id=other_street.id)
+    assert {r.estate_name for r in only_taopu} == {"桃浦新村"}
+    everything = services.reminders.list(today=TODAY)
+    overdue_flags = [r.overdue for r in everything]
+    assert overdue_flags == sorted(overdue_flags, reverse=True)  # overdue first
+
+
+def test_formation_reminder_for_an_estate_without_a_committee(services: Services) -> None:
+    street = services.records.list("streets", filters={"short_name": "桃浦"})[0]
+    services.records.create(
+        "estates",
+        {"name": "桃浦智创城一期", "street_id": street.id, "first_delivery_on": date(2024, 6, 1)},
+    )
+    found = _by_rule(services.reminders.list(today=TODAY), rules.PREP_GROUP)
+    assert len(found) == 1
+    assert found[0].due_on == date(2026, 7, 31)  # first delivery + 2 years + 60 days
+    assert found[0].overdue
