@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from putuo_community.domain.committee import term_length_problem
+from putuo_community.domain.credit import Band
 from putuo_community.domain.credit_code import credit_code_problem
 from putuo_community.domain.errors import FieldProblem, ValidationReport
 from putuo_community.domain.fields import Field, FieldType, Register
@@ -120,6 +121,11 @@ def _credit_dates(values: Mapping[str, Any]) -> list[FieldProblem]:
         problems.append(FieldProblem("discovered_on", "发现日期", "早于行为发生日期"))
     if isinstance(act, date) and isinstance(scored, date) and scored < act:
         problems.append(FieldProblem("scored_on", "记分日期", "早于行为发生日期"))
+    band, points = values.get("band"), values.get("points")
+    if isinstance(band, str) and band != "业绩" and isinstance(points, int):
+        expected = Band.from_label(band).points
+        if points != expected:
+            problems.append(FieldProblem("points", "分值", f"“{band}”失信行为记{expected}分，不是{points}分"))
     if values.get("subject") == "项目经理" and values.get("manager_id") is None:
         problems.append(FieldProblem("manager_id", "项目经理", "记分对象为项目经理时必填"))
     return problems

@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 from dataclasses import dataclass
 
+from putuo_community.services.credit import CreditService
 from putuo_community.services.history import HistoryService
 from putuo_community.services.overview import OverviewService
 from putuo_community.services.reminders import ReminderService
@@ -28,6 +29,7 @@ class Services:
     history: HistoryService
     overview: OverviewService
     reminders: ReminderService
+    credit: CreditService
 
     @classmethod
     def build(cls, database: Database, *, user: str | None = None) -> Services:
@@ -38,6 +40,7 @@ class Services:
             history=HistoryService(database),
             overview=OverviewService(database),
             reminders=ReminderService(database),
+            credit=CreditService(database),
         )
 
     @property

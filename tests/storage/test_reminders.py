@@ -154,7 +154,9 @@ def test_street_filter_and_ordering(services: Services, estate_id: int) -> None:
     other_street = services.records.list("streets", filters={"short_name": "桃浦"})[0]
     other = services.records.create("estates", {"name": "桃浦新村", "street_id": other_street.id})
     for eid, code in ((estate_id, "31103101072001010001"), (other, "31103101072001010002")):
-        services.records.create("lifts", {"estate_id": eid, "registration_code": code, "first_use_on": date(2001, 1, 1)})
+        services.records.create(
+            "lifts", {"estate_id": eid, "registration_code": code, "first_use_on": date(2001, 1, 1)}
+        )
     only_taopu = services.reminders.list(today=TODAY, street_id=other_street.id)
     assert {r.estate_name for r in only_taopu} == {"桃浦新村"}
     everything = services.reminders.list(today=TODAY)
