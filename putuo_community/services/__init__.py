@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from putuo_community.services.credit import CreditService
 from putuo_community.services.history import HistoryService
 from putuo_community.services.overview import OverviewService
-from putuo_community.services.reminders import ReminderService
+from putuo_community.services.queries import QueryService
 from putuo_community.services.records import Record, RecordService
+from putuo_community.services.reminders import ReminderService
 from putuo_community.storage.database import Database
 
 
@@ -28,6 +29,7 @@ class Services:
     records: RecordService
     history: HistoryService
     overview: OverviewService
+    queries: QueryService
     reminders: ReminderService
     credit: CreditService
 
@@ -39,6 +41,7 @@ class Services:
             records=RecordService(database, user=who),
             history=HistoryService(database),
             overview=OverviewService(database),
+            queries=QueryService(database),
             reminders=ReminderService(database),
             credit=CreditService(database),
         )

@@ -52,7 +52,7 @@ class Record:
         return format_value(reg.field(key), self.values.get(key), ref_title=self.ref_titles.get(key))
 
 
-def _select_with_titles(register: Register) -> tuple[Select[Any], Table]:
+def select_with_titles(register: Register) -> tuple[Select[Any], Table]:
     """SELECT the register's columns plus, for each reference, the referred record's title."""
     table = TABLES[register.key]
     columns: list[Any] = [table]
@@ -65,7 +65,7 @@ def _select_with_titles(register: Register) -> tuple[Select[Any], Table]:
     return select(*columns).select_from(joined), table
 
 
-def _row_to_record(register: Register, row: Any) -> Record:
+def row_to_record(register: Register, row: Any) -> Record:
     mapping = row._mapping
     values = {f.key: mapping[f.key] for f in register.fields}
     titles = {}
@@ -96,7 +96,7 @@ class RecordService:
     ) -> list[Record]:
         """Records of a register, filtered by exact field values and a text search on its text fields."""
         register = get_register(register_key)
-        query, table = _select_with_titles(register)
+        query, table = select_with_titles(register)
         for key, value in (filters or {}).items():
             register.field(key)  # an unknown filter is a bug, say so early
             query = query.where(table.c[key].is_(None) if value is None else table.c[key] == value)
@@ -109,7 +109,7 @@ class RecordService:
         if limit is not None:
             query = query.limit(limit)
         with self.database.read() as conn:
-            return [_row_to_record(register, row) for row in conn.execute(query)]
+            return [row_to_record(register, row) for row in conn.execute(query)]
 
     def count(self, register_key: str, *, filters: Mapping[str, Any] | None = None) -> int:
         table = TABLES[get_register(register_key).key]
@@ -121,12 +121,12 @@ class RecordService:
 
     def get(self, register_key: str, record_id: int) -> Record:
         register = get_register(register_key)
-        query, table = _select_with_titles(register)
+        query, table = select_with_titles(register)
         with self.database.read() as conn:
             row = conn.execute(query.where(table.c.id == record_id)).first()
         if row is None:
             raise RecordNotFound(f"{register.label}记录（编号 {record_id}）不存在，可能已被删除。")
-        return _row_to_record(register, row)
+        return row_to_record(register, row)
 
     # -- writing ---------------------------------------------------------------------------
 

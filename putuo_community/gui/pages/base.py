@@ -1,0 +1,129 @@
+"""What every page shares: the services it reads through, the background runner, and its signals."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from putuo_community.gui.widgets import enlarged_font
+from putuo_community.gui.worker import BackgroundRunner, Task
+from putuo_community.services import Record, Services
+
+ALL = None  # the data of a combo's "全部…" entry
+
+
+@dataclass(frozen=True)
+class PageContext:
+    services: Services
+    runner: BackgroundRunner
+
+
+class Page(QWidget):
+    """A page of the main window. It loads its data in the background the first time it is shown."""
+
+    # The status bar text for this page ("共 1,234 个小区").
+    status_changed = Signal(str)
+    # Emitted each time the page's data has arrived and is on screen.
+    loaded = Signal()
+
+    def __init__(self, context: PageContext, title: str, description: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.title = title
+        self.has_loaded = False
+        self._status = ""
+        self._load_task: Task | None = None
+
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(12, 10, 12, 8)
+        self.header = QHBoxLayout()
+        title_label = QLabel(title)
+        title_label.setFont(enlarged_font(title_label.font(), 1.35))
+        self.header.addWidget(title_label)
+        if description:
+            note = QLabel(description)
+            note.setObjectName("pageDescription")
+            note.setStyleSheet("color: #666666;")
+            self.header.addSpacing(12)
+            self.header.addWidget(note, 0, Qt.AlignmentFlag.AlignBottom)
+        self.header.addStretch(1)
+        self.layout_.addLayout(self.header)
+
+    # -- what the main window calls ----------------------------------------------------------
+
+    def activate(self) -> None:
+        """The page became visible: load it the first time."""
+        if not self.has_loaded and self._load_task is None:
+            self.refresh()
+        self.status_changed.emit(self._status)
+
+    def refresh(self) -> None:
+        """Read the page's data again (F5)."""
+
+    def focus_search(self) -> None:
+        """Ctrl+F: put the cursor in the page's search box, if it has one."""
+
+    def set_streets(self, streets: list[Record]) -> None:
+        """The 10 街镇, once they are read; pages with a 街镇 filter fill it."""
+
+    @property
+    def status_text(self) -> str:
+        return self._status
+
+    # -- for subclasses ----------------------------------------------------------------------
+
+    def set_status(self, text: str) -> None:
+        self._status = text
+        self.status_changed.emit(text)
+
+    def start_load(self, function: Callable[[], Any], on_result: Callable[[Any], None], description: str) -> None:
+        """Run the page's query in the background; a newer load replaces an older one still running."""
+        if self._load_task is not None:
+            self._load_task.cancel()
+
+        def deliver(result: object) -> None:
+            self._load_task = None
+            on_result(result)
+            self.has_loaded = True
+            self.loaded.emit()
+
+        def failed(_error: BaseException) -> bool:
+            self._load_task = None
+            self.set_status(self.tr("读取失败"))
+            return False  # still shown as a message or a crash report
+
+        self.set_status(self.tr("正在读取…"))
+        self._load_task = self.context.runner.run(
+            lambda _progress: function(), on_result=deliver, on_error=failed, description=description, parent=self
+        )
+
+    @property
+    def loading(self) -> bool:
+        return self._load_task is not None
+
+
+def street_combo(parent: QWidget) -> QComboBox:
+    combo = QComboBox(parent)
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    combo.addItem(parent.tr("全部街镇"), ALL)
+    combo.setToolTip(parent.tr("只看一个街镇"))
+    return combo
+
+
+def fill_street_combo(combo: QComboBox, streets: list[Record]) -> None:
+    """Put the 街镇 into a combo that holds "全部街镇", keeping the current choice and emitting nothing."""
+    current = combo.currentData()
+    combo.blockSignals(True)
+    try:
+        while combo.count() > 1:
+            combo.removeItem(1)
+        for street in streets:
+            combo.addItem(street.title, street.id)
+        index = combo.findData(current)
+        combo.setCurrentIndex(max(index, 0))
+    finally:
+        combo.blockSignals(False)

@@ -1,0 +1,201 @@
+"""The 小区档案 page: the estate list, and beside it the selected estate's facts and what its dossier holds."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from putuo_community.domain.registers import ESTATES, REGISTERS
+from putuo_community.gui.models import field_text
+from putuo_community.gui.pages.base import PageContext
+from putuo_community.gui.pages.register_page import RegisterPage
+from putuo_community.gui.widgets import enlarged_font
+from putuo_community.gui.worker import Task
+from putuo_community.services import Record
+from putuo_community.services.overview import SectionCount
+
+SECTIONS_DELAY_MS = 150
+
+# The facts a clerk looks at first; every field is in the detail dialog.
+PANEL_FIELDS = (
+    "code",
+    "address",
+    "housing_type",
+    "completion_year",
+    "building_count",
+    "households",
+    "floor_area",
+    "management_mode",
+    "company_id",
+    "manager_id",
+    "fee",
+    "has_assembly",
+)
+
+
+class EstatePanel(QFrame):
+    """The selected estate: name, basic facts and the number of records per dossier section."""
+
+    open_detail_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.estate_id: int | None = None
+
+        self.name_label = QLabel()
+        self.name_label.setFont(enlarged_font(self.name_label.font(), 1.3))
+        self.name_label.setWordWrap(True)
+        self.place_label = QLabel()
+        self.place_label.setWordWrap(True)
+        self.place_label.setStyleSheet("color: #555555;")
+        self.empty_label = QLabel(self.tr("在左侧列表中选择一个小区，这里显示它的概况和档案内容。"))
+        self.empty_label.setWordWrap(True)
+
+        facts = QFormLayout()
+        facts.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self.fact_labels: dict[str, QLabel] = {}
+        for key in PANEL_FIELDS:
+            field = ESTATES.field(key)
+            value = QLabel()
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            facts.addRow(self.tr("{label}：").format(label=field.label), value)
+            self.fact_labels[key] = value
+
+        self.sections_box = QGroupBox(self.tr("档案内容"))
+        self.sections_grid = QGridLayout(self.sections_box)
+        self.sections_grid.setHorizontalSpacing(16)
+        self.section_labels: dict[str, QLabel] = {}
+
+        self.detail_button = QPushButton(self.tr("查看全部信息…"))
+        self.detail_button.setToolTip(self.tr("也可在列表中双击或按回车"))
+        self.detail_button.clicked.connect(self.open_detail_requested)
+
+        self.content = QWidget()
+        content_layout = QVBoxLayout(self.content)
+        content_layout.setContentsMargins(0, 0, 0, 0)
+        content_layout.addWidget(self.name_label)
+        content_layout.addWidget(self.place_label)
+        content_layout.addLayout(facts)
+        content_layout.addWidget(self.sections_box)
+        content_layout.addWidget(self.detail_button, 0, Qt.AlignmentFlag.AlignLeft)
+        content_layout.addStretch(1)
+
+        inner = QWidget()
+        inner_layout = QVBoxLayout(inner)
+        inner_layout.addWidget(self.empty_label)
+        inner_layout.addWidget(self.content)
+        scroll = QScrollArea()
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # wrap, never scroll sideways
+        scroll.setWidget(inner)
+        self.setMinimumWidth(300)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
+        self.show_estate(None)
+
+    def show_estate(self, record: Record | None) -> None:
+        self.estate_id = record.id if record is not None else None
+        self.empty_label.setVisible(record is None)
+        self.content.setVisible(record is not None)
+        if record is None:
+            return
+        self.name_label.setText(record.title)
+        place = [record.display("street_id"), record.display("neighbourhood_id")]
+        self.place_label.setText(" · ".join(p for p in place if p))
+        for key, label in self.fact_labels.items():
+            field = ESTATES.field(key)
+            text = field_text(record, field)
+            if text and field.unit:
+                text = f"{text} {field.unit}"
+            label.setText(text or self.tr("—"))
+        self.show_sections(None)
+
+    def show_sections(self, counts: list[tuple[str, str, int]] | None) -> None:
+        """(register key, label, count) per dossier section; None while they are being read."""
+        while self.sections_grid.count():
+            item = self.sections_grid.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        self.section_labels.clear()
+        if counts is None:
+            self.sections_grid.addWidget(QLabel(self.tr("正在统计…")), 0, 0)
+            return
+        for number, (key, label, count) in enumerate(counts):
+            name = QLabel(label)
+            value = QLabel(f"{count:,}")
+            value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if count == 0:
+                name.setStyleSheet("color: #999999;")
+                value.setStyleSheet("color: #999999;")
+            row, column = divmod(number, 2)
+            self.sections_grid.addWidget(name, row, column * 2)
+            self.sections_grid.addWidget(value, row, column * 2 + 1)
+            self.section_labels[key] = value
+
+    def section_count(self, register_key: str) -> int:
+        return int(self.section_labels[register_key].text().replace(",", ""))
+
+
+class EstatePage(RegisterPage):
+    def __init__(self, context: PageContext, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(context, ESTATES, title, parent=parent)
+        self.panel = EstatePanel(self)
+        self.panel.open_detail_requested.connect(self.open_detail)
+        self.splitter.addWidget(self.panel)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([900, 320])
+        self.current_record_changed.connect(self._estate_selected)
+        self._sections_task: Task | None = None
+        # Holding ↓ in the list should not start a count for every estate passed on the way.
+        self._sections_timer = QTimer(self)
+        self._sections_timer.setSingleShot(True)
+        self._sections_timer.setInterval(SECTIONS_DELAY_MS)
+        self._sections_timer.timeout.connect(self._count_sections)
+
+    def _estate_selected(self, record: Record | None) -> None:
+        self.panel.show_estate(record)
+        if self._sections_task is not None:
+            self._sections_task.cancel()
+            self._sections_task = None
+        self._sections_timer.stop()
+        if record is not None:
+            self._sections_timer.start()
+
+    def _count_sections(self) -> None:
+        estate_id = self.panel.estate_id
+        if estate_id is None:
+            return
+        overview = self.context.services.overview
+        self._sections_task = self.context.runner.run(
+            lambda _progress: overview.estate_sections(estate_id),
+            on_result=lambda sections: self._show_sections(estate_id, sections),
+            description=self.tr("统计小区档案内容"),
+            parent=self,
+        )
+
+    def _show_sections(self, estate_id: int, sections: list[SectionCount]) -> None:
+        self._sections_task = None
+        if self.panel.estate_id != estate_id:
+            return
+        counts = []
+        for section in sections:
+            register = REGISTERS.get(section.key)
+            label = register.label if register is not None else section.label
+            counts.append((section.key, label, section.count))
+        self.panel.show_sections(counts)

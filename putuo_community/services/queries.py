@@ -1,0 +1,98 @@
+"""Record lists as the list pages narrow them: by 街镇 (directly or through the estate) and by text.
+
+`RecordService.list` filters on a register's own columns only; a clerk filtering
+lifts or projects by 街镇 means "in an estate of that 街镇", and a clerk searching
+them types the estate's name, which lives in another table.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, or_, select
+
+from putuo_community.domain.fields import FieldType, Register
+from putuo_community.domain.registers import REGISTERS, get_register
+from putuo_community.services.records import Record, row_to_record, select_with_titles
+from putuo_community.storage.database import Database
+from putuo_community.storage.schema import TABLES
+
+_TEXTUAL = (FieldType.TEXT, FieldType.LONG_TEXT, FieldType.CHOICE)
+
+
+def street_filter_kind(register: Register) -> str:
+    """How a register is narrowed by 街镇: "direct" (own street_id), "estate" (through its estate) or ""."""
+    if register.has_field("street_id") and register.field("street_id").ref == "streets":
+        return "direct"
+    if register.estate_field and register.field(register.estate_field).ref == "estates":
+        return "estate"
+    return ""
+
+
+class QueryService:
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def list_records(
+        self,
+        register_key: str,
+        *,
+        street_id: int | None = None,
+        search: str = "",
+        limit: int | None = None,
+    ) -> list[Record]:
+        """Records of a register in one 街镇 (None: all) whose text, or the names they refer to, match `search`.
+
+        Every word of `search` must appear somewhere: in the record's text and choice
+        fields, in the title of a record it refers to (小区名称, 企业名称 ...) or, for
+        estates, in one of the estate's aliases. Estate-owned records come grouped by
+        estate, then by their own title.
+        """
+        register = get_register(register_key)
+        query, table = select_with_titles(register)
+        if street_id is not None:
+            kind = street_filter_kind(register)
+            if kind == "direct":
+                query = query.where(table.c.street_id == street_id)
+            elif kind == "estate":
+                estates = TABLES["estates"]
+                in_street = select(estates.c.id).where(estates.c.street_id == street_id)
+                query = query.where(table.c[register.estate_field].in_(in_street))
+            else:
+                raise ValueError(f"register {register.key} cannot be filtered by street")
+        words = search.split()
+        if words:
+            columns = self._searchable(register, query, table)
+            query = query.where(and_(*(self._word_matches(register, table, columns, w) for w in words)))
+        order: list[Any] = []
+        if register.estate_field and register.estate_field != register.title_field:
+            order.append(query.selected_columns[f"{register.estate_field}__title"])
+        order += [table.c[register.title_field], table.c.id]
+        query = query.order_by(*order)
+        if limit is not None:
+            query = query.limit(limit)
+        with self.database.read() as conn:
+            return [row_to_record(register, row) for row in conn.execute(query)]
+
+    @staticmethod
+    def _searchable(register: Register, query: Any, table: Any) -> list[Any]:
+        columns: list[Any] = [table.c[f.key] for f in register.fields if f.type in _TEXTUAL]
+        for ref_field in register.ref_fields:
+            target = REGISTERS[ref_field.ref]
+            if target.field(target.title_field).type in _TEXTUAL:
+                # The joined title column, without its label, so it can stand in WHERE.
+                columns.append(query.selected_columns[f"{ref_field.key}__title"].element)
+        return columns
+
+    @staticmethod
+    def _word_matches(register: Register, table: Any, columns: list[Any], word: str) -> ColumnElement[bool]:
+        alternatives: list[ColumnElement[bool]] = [c.contains(word, autoescape=True) for c in columns]
+        if register.key == "estates":
+            aliases = TABLES["estate_aliases"]
+            alternatives.append(
+                table.c.id.in_(select(aliases.c.estate_id).where(aliases.c.alias.contains(word, autoescape=True)))
+            )
+        return or_(*alternatives)
+
+
+__all__ = ["QueryService", "street_filter_kind"]

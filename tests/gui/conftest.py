@@ -1,0 +1,65 @@
+"""GUI fixtures: window settings kept in the test's folder, record factories, a loaded main window."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from gui_helpers import make_company, make_estate, wait_loaded
+from PySide6.QtCore import QLocale, QSettings
+
+from putuo_community.gui.main_window import MainWindow
+from putuo_community.services import Services
+
+# The offscreen platform plugin (tests only) warns whenever a dialog is shown; real platforms do not.
+OFFSCREEN_NOISE = r"This plugin does not support propagateSizeHints\(\)"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.path).parents:
+            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
+
+
+@pytest.fixture(autouse=True)
+def _window_settings_in_tmp(tmp_path: Path) -> None:
+    """QSettings (window geometry) never touches the real user profile."""
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qt-settings"))
+
+
+@pytest.fixture
+def chinese_locale() -> Iterator[None]:
+    """Sorting follows the default locale; run_gui sets Chinese, tests that sort do too."""
+    previous = QLocale()
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    yield
+    QLocale.setDefault(previous)
+
+
+@pytest.fixture
+def estates(services: Services) -> dict[str, int]:
+    """Three estates in two 街镇."""
+    company = make_company(services)
+    return {
+        "曹杨新村": make_estate(services, "曹杨新村", "曹杨", code="PT0101", company_id=company, fee=Decimal("0.55")),
+        "兰溪青年公寓": make_estate(
+            services, "兰溪青年公寓", "曹杨", code="PT0102", households=1200, address="兰溪路138弄"
+        ),
+        "万里城": make_estate(services, "万里城", "万里", code="PT0801", households=3200, completion_year=2006),
+    }
+
+
+@pytest.fixture
+def window(qtbot: Any, services: Services, estates: dict[str, int]) -> MainWindow:
+    """The main window on the 小区档案 page, with its estates and 街镇 loaded."""
+    main = MainWindow(services)
+    qtbot.addWidget(main)
+    main.show()
+    page = main.page("estates")
+    wait_loaded(qtbot, page)
+    qtbot.waitUntil(lambda: page.street_filter.count() == 11)  # type: ignore[attr-defined]
+    return main
