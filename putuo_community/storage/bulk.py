@@ -1,0 +1,125 @@
+"""Fast bulk inserts of many new records (demo data, large imports), parents before children.
+
+Ids are assigned here rather than by the database so children can refer to their
+parents without a query per row. On SQLite the rows are bound the way SQLAlchemy
+would bind them, without its per-row overhead; other databases go through Core.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from operator import itemgetter
+from typing import Any
+
+from sqlalchemy import ColumnClause, Connection, Table, func, insert, literal_column, select, text
+
+from putuo_community.domain.fields import FieldType
+from putuo_community.domain.registers import REGISTERS
+from putuo_community.storage.schema import TABLES
+
+Row = dict[str, Any]
+
+# Parents come before children in REGISTERS, so flushing in that order keeps every reference valid.
+WRITE_ORDER: tuple[str, ...] = tuple(key for key in REGISTERS if key != "streets")
+
+
+class _SqliteRows:
+    """Binds row dicts the way SQLAlchemy would on SQLite, without its per-row overhead (3–4× faster).
+
+    The statement is the Core insert compiled for the connection's dialect, with the system columns as
+    literals; values are converted as the column types would (Date → ISO text, ExactDecimal → float,
+    the DateTime stamp → SQLAlchemy's text; sqlite3 stores bool as 0/1 itself). Tests compare the stored
+    values with an ordinary Core insert.
+    """
+
+    def __init__(self, conn: Connection, table: Table, stamp: datetime) -> None:
+        register = REGISTERS[table.name]
+        fields = [f.key for f in register.fields]
+        processor = table.c.created_at.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+        stamp_text: ColumnClause[Any] = literal_column(f"'{processor(stamp) if processor else stamp}'")
+        statement = insert(table).values(version=literal_column("1"), created_at=stamp_text, updated_at=stamp_text)
+        self.sql = str(statement.compile(dialect=conn.dialect, column_keys=["id", *fields]))
+        self._get = itemgetter("id", *fields)
+        self._dates = tuple(f.key for f in register.fields if f.type is FieldType.DATE)
+        self._decimals = tuple(f.key for f in register.fields if f.type is FieldType.DECIMAL)
+
+    def tuples(self, rows: list[Row]) -> list[tuple[Any, ...]]:
+        """The rows as parameter tuples; the rows' dates and decimals are converted in place."""
+        for key in self._dates:
+            for row in rows:
+                value = row[key]
+                if value is not None:
+                    row[key] = value.isoformat()
+        for key in self._decimals:
+            for row in rows:
+                value = row[key]
+                if value is not None:
+                    row[key] = float(value)
+        return list(map(self._get, rows))
+
+
+class BulkWriter:
+    """Hands out ids and inserts rows per table with executemany, in chunks, parents first.
+
+    Ids are assigned here rather than by the database so children can refer to parents
+    without a query per row. Every row must carry every declared field of its register.
+    """
+
+    def __init__(self, conn: Connection, stamp: datetime, *, chunk: int = 5000, fast: bool | None = None) -> None:
+        self.conn = conn
+        self.chunk = chunk
+        self.counts: dict[str, int] = dict.fromkeys(WRITE_ORDER, 0)
+        self._buffers: dict[str, list[Row]] = {key: [] for key in WRITE_ORDER}
+        self._next_id: dict[str, int] = {}
+        self._statements = {key: insert(TABLES[key]) for key in WRITE_ORDER}
+        self._stamp = stamp
+        use_fast = conn.dialect.name == "sqlite" if fast is None else fast
+        self._sqlite = {key: _SqliteRows(conn, TABLES[key], stamp) for key in WRITE_ORDER} if use_fast else {}
+        for key in WRITE_ORDER:
+            highest = conn.scalar(select(func.max(TABLES[key].c.id)))
+            self._next_id[key] = int(highest or 0) + 1
+
+    def add(self, key: str, row: Row) -> int:
+        """Queue a row; returns its id. The row may still be changed until the next `checkpoint`."""
+        row_id = self._next_id[key]
+        self._next_id[key] = row_id + 1
+        row["id"] = row_id
+        self._buffers[key].append(row)
+        return row_id
+
+    def checkpoint(self) -> None:
+        """Write out the buffers once one of them is full (with every table before it, for references)."""
+        last_full = -1
+        for index, key in enumerate(WRITE_ORDER):
+            if len(self._buffers[key]) >= self.chunk:
+                last_full = index
+        if last_full >= 0:
+            self._flush(WRITE_ORDER[: last_full + 1])
+
+    def flush(self) -> None:
+        self._flush(WRITE_ORDER)
+
+    def _flush(self, keys: tuple[str, ...]) -> None:
+        for key in keys:
+            rows = self._buffers[key]
+            if rows:
+                fast = self._sqlite.get(key)
+                if fast is not None:
+                    self.conn.exec_driver_sql(fast.sql, fast.tuples(rows))
+                else:
+                    stamp = self._stamp
+                    self.conn.execute(
+                        self._statements[key],
+                        [{**row, "version": 1, "created_at": stamp, "updated_at": stamp} for row in rows],
+                    )
+                self.counts[key] += len(rows)
+                self._buffers[key] = []
+
+    def advance_sequences(self) -> None:
+        """PostgreSQL keeps its own id counters: move them past the ids written here."""
+        if self.conn.dialect.name != "postgresql":
+            return
+        for key in WRITE_ORDER:
+            self.conn.execute(
+                text(f"SELECT setval(pg_get_serial_sequence('{key}', 'id'), GREATEST((SELECT MAX(id) FROM {key}), 1))")
+            )
