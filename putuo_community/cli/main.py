@@ -9,6 +9,7 @@ from datetime import date
 from typing import TextIO
 
 from putuo_community import APP_TITLE, __version__
+from putuo_community.domain.registers import get_register
 from putuo_community.domain.streets import street_by_any_name
 from putuo_community.services import Services
 from putuo_community.services.demo import generate_demo
@@ -85,9 +86,9 @@ def _demo(args: argparse.Namespace, services: Services, out: TextIO) -> int:
     )
     progress.finish()
     print(f"已生成演示数据（种子 {args.seed}，用时 {summary.elapsed_seconds:.1f} 秒）：", file=out)
-    labels = {r.key: r.label for r in services.overview.registers()}
     for key, count in summary.counts.items():
-        print(f"  {labels.get(key, key)}：{count}", file=out)
+        if count:
+            print(f"  {get_register(key).label}：{count:,}", file=out)
     print(f"数据库：{services.database_name}", file=out)
     return EXIT_OK
 

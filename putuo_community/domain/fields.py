@@ -82,6 +82,8 @@ class Register:
     reference: bool = False
     # The columns a list of these records shows (all fields stay in forms and ledgers).
     list_fields: tuple[str, ...] = ()
+    # The few facts a person reads first about one record (a side panel, a dossier's opening block).
+    summary_fields: tuple[str, ...] = ()
     description: str = ""
     _index: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
 
@@ -95,6 +97,8 @@ class Register:
             self.parent_field,
             self.estate_field,
             *self.natural_key,
+            *self.list_fields,
+            *self.summary_fields,
         ):
             if name and name not in self._index:
                 raise ValueError(f"register {self.key}: unknown field {name}")

@@ -32,7 +32,7 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("demo")
     result = _run("demo", "--data-dir", str(folder), "--estates", "60", "--seed", "7")
     assert result.returncode == 0, result.stderr
-    assert "小区：60" in result.stdout
+    assert "  小区：60\n" in result.stdout
     return folder
 
 

@@ -48,7 +48,8 @@ def test_personal_data_is_flagged() -> None:
     assert ("committee_members", "id_number") in personal
     assert ("committee_members", "phone") in personal
     assert ("managers", "id_number") in personal
-    assert ("companies", "contact_phone") not in personal  # a company's office line is public
+    assert ("companies", "contact_phone") in personal  # often the contact person's own mobile
+    assert ("companies", "legal_rep") not in personal  # published in the business register
 
 
 def test_units_are_part_of_the_header() -> None:
@@ -67,3 +68,12 @@ def test_a_declaration_with_a_repeated_field_is_refused() -> None:
 
     with pytest.raises(ValueError, match="twice"):
         Register(key="x", label="x", title_field="a", fields=(text("a", "甲"), text("a", "乙")))
+
+
+def test_list_and_summary_fields_must_be_declared_fields() -> None:
+    from putuo_community.domain.fields import text
+
+    with pytest.raises(ValueError, match="unknown field b"):
+        Register(key="x", label="x", title_field="a", fields=(text("a", "甲"),), list_fields=("a", "b"))
+    with pytest.raises(ValueError, match="unknown field c"):
+        Register(key="x", label="x", title_field="a", fields=(text("a", "甲"),), summary_fields=("c",))

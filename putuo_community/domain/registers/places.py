@@ -49,6 +49,20 @@ NEIGHBOURHOODS = Register(
 )
 
 ESTATES = Register(
+    summary_fields=(
+        "code",
+        "address",
+        "housing_type",
+        "completion_year",
+        "building_count",
+        "households",
+        "floor_area",
+        "management_mode",
+        "company_id",
+        "manager_id",
+        "fee",
+        "has_assembly",
+    ),
     list_fields=(
         "code",
         "name",

@@ -50,7 +50,7 @@ COMPANIES = Register(
         text("address", "注册地址", width=30, synonyms=("地址", "企业地址")),
         text("legal_rep", "法定代表人", width=8, synonyms=("法人", "法人代表")),
         text("contact", "联系人", width=8),
-        text("contact_phone", "联系电话", width=14, synonyms=("电话",)),
+        text("contact_phone", "联系电话", personal=True, width=14, synonyms=("电话", "手机")),
         date_field("established_on", "成立日期"),
         decimal("registered_capital", "注册资本", unit="万元"),
         long_text("note", "备注"),

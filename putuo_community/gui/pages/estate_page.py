@@ -26,22 +26,6 @@ from putuo_community.services.overview import SectionCount
 
 SECTIONS_DELAY_MS = 150
 
-# The facts a clerk looks at first; every field is in the detail dialog.
-PANEL_FIELDS = (
-    "code",
-    "address",
-    "housing_type",
-    "completion_year",
-    "building_count",
-    "households",
-    "floor_area",
-    "management_mode",
-    "company_id",
-    "manager_id",
-    "fee",
-    "has_assembly",
-)
-
 
 class EstatePanel(QFrame):
     """The selected estate: name, basic facts and the number of records per dossier section."""
@@ -65,7 +49,7 @@ class EstatePanel(QFrame):
         facts = QFormLayout()
         facts.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.fact_labels: dict[str, QLabel] = {}
-        for key in PANEL_FIELDS:
+        for key in ESTATES.summary_fields:
             field = ESTATES.field(key)
             value = QLabel()
             value.setWordWrap(True)
