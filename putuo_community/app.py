@@ -31,7 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     url = args.db or paths.database_url
 
     def open_services() -> Services:
-        return Services.build(open_database(url, backup_dir=paths.backups))
+        return Services.build(open_database(url, backup_dir=paths.backups), mapping_file=paths.import_mappings)
 
     try:
         if not gui:

@@ -45,12 +45,9 @@ class DataPaths:
         return self.logs / f"{APP_NAME}.log"
 
     @property
-    def attachments(self) -> Path:
-        return self.root / "attachments"
-
-    @property
-    def settings_file(self) -> Path:
-        return self.root / "settings.json"
+    def import_mappings(self) -> Path:
+        """Column mappings chosen in past imports, per file shape."""
+        return self.root / "import-mappings.json"
 
     def ensure(self) -> None:
         for folder in (self.root, self.backups, self.logs):

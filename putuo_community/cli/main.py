@@ -9,6 +9,7 @@ from datetime import date
 from typing import TextIO
 
 from putuo_community import APP_TITLE, __version__
+from putuo_community.cli.importing import add_import_commands, run_batches, run_import, run_template, run_undo
 from putuo_community.domain.registers import get_register
 from putuo_community.domain.streets import street_by_any_name
 from putuo_community.services import Services
@@ -47,19 +48,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-crash-dialog", action="store_true", help="程序错误时不弹出崩溃对话框，直接输出并退出")
     commands = parser.add_subparsers(dest="command", metavar="命令")
 
-    demo = commands.add_parser("demo", help="生成演示数据（普陀10个街镇的模拟小区档案）")
-    _common_options(demo, top_level=False)
+    common = argparse.ArgumentParser(add_help=False)
+    _common_options(common, top_level=False)
+    demo = commands.add_parser("demo", parents=[common], help="生成演示数据（普陀10个街镇的模拟小区档案）")
     demo.add_argument(
         "--estates", type=_positive_int, default=1000, metavar="N", help="小区数量（默认 1000，最多 20000）"
     )
     demo.add_argument("--seed", type=int, default=2026, metavar="S", help="随机种子；相同种子生成相同数据")
     demo.add_argument("--replace", action="store_true", help="清空已有档案后重新生成")
 
-    reminders = commands.add_parser("reminders", help="列出到期和逾期提醒（换届、合同、电梯、维修资金、信用）")
-    _common_options(reminders, top_level=False)
+    reminders = commands.add_parser(
+        "reminders", parents=[common], help="列出到期和逾期提醒（换届、合同、电梯、维修资金、信用）"
+    )
     reminders.add_argument("--street", metavar="街镇", help="只看一个街镇，例如 长征 或 长征镇")
     reminders.add_argument("--overdue", action="store_true", help="只列出已逾期的")
     reminders.add_argument("--date", type=date.fromisoformat, metavar="YYYY-MM-DD", help="按哪一天计算（默认今天）")
+    add_import_commands(commands, common)
     return parser
 
 
@@ -71,7 +75,14 @@ def _positive_int(text: str) -> int:
 
 
 def run_command(args: argparse.Namespace, open_services: ServicesFactory, *, out: TextIO = sys.stdout) -> int:
-    handlers = {"demo": _demo, "reminders": _reminders}
+    handlers = {
+        "demo": _demo,
+        "reminders": _reminders,
+        "import": run_import,
+        "template": run_template,
+        "batches": run_batches,
+        "undo": run_undo,
+    }
     services = open_services()
     try:
         return handlers[args.command](args, services, out)

@@ -40,6 +40,10 @@ class NewerSchema(EnvironmentProblem):
     """The database was written by a newer version of the program."""
 
 
+class BadFile(UserError):
+    """The file cannot be read as a register: not a workbook, damaged, password-protected, no table found."""
+
+
 class RecordNotFound(UserError):
     pass
 

@@ -7,6 +7,7 @@ mapping, export headers and the dossier read them too.
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TypedDict, Unpack
@@ -118,6 +119,10 @@ class Register:
         if self.list_fields:
             return tuple(self._index[k] for k in self.list_fields)
         return tuple(f for f in self.fields if f.type is not FieldType.LONG_TEXT)[:10]
+
+    @functools.cached_property
+    def field_keys(self) -> frozenset[str]:
+        return frozenset(self._index)
 
     @property
     def ref_fields(self) -> tuple[Field, ...]:

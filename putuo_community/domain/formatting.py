@@ -26,6 +26,8 @@ def format_value(field: Field, value: object, *, ref_title: str | None = None) -
 
 def plain_value(value: object) -> str:
     """A stable text form for the change history (no thousands separators)."""
+    if type(value) is str:  # most values: checked first, this runs for every imported cell
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -77,9 +77,16 @@ def validate_record(register: Register, values: Mapping[str, Any], *, partial: b
         if message:
             problems.append(FieldProblem(field.key, field.label, message))
     if not problems:
-        for check in _RECORD_CHECKS.get(register.key, ()):
-            problems.extend(check(values))
+        problems.extend(record_problems(register, values))
     return ValidationReport(tuple(problems))
+
+
+def record_problems(register: Register, values: Mapping[str, Any]) -> list[FieldProblem]:
+    """The register's own rules across fields (dates in order, points match the band ...)."""
+    problems: list[FieldProblem] = []
+    for check in _RECORD_CHECKS.get(register.key, ()):
+        problems.extend(check(values))
+    return problems
 
 
 def _dates_in_order(start_key: str, end_key: str, register_label: str) -> RecordCheck:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import getpass
 from dataclasses import dataclass
+from pathlib import Path
 
+from putuo_community.services.batches import BatchService
 from putuo_community.services.credit import CreditService
 from putuo_community.services.history import HistoryService
+from putuo_community.services.importing import ImportService
+from putuo_community.services.mappings import MappingStore
 from putuo_community.services.overview import OverviewService
 from putuo_community.services.queries import QueryService
 from putuo_community.services.records import Record, RecordService
@@ -32,10 +36,14 @@ class Services:
     queries: QueryService
     reminders: ReminderService
     credit: CreditService
+    imports: ImportService
+    batches: BatchService
 
     @classmethod
-    def build(cls, database: Database, *, user: str | None = None) -> Services:
+    def build(cls, database: Database, *, user: str | None = None, mapping_file: Path | None = None) -> Services:
+        """`mapping_file`: where column mappings chosen in imports are remembered (none: not remembered)."""
         who = user or current_user()
+        mappings = MappingStore(mapping_file) if mapping_file is not None else None
         return cls(
             database=database,
             records=RecordService(database, user=who),
@@ -44,6 +52,8 @@ class Services:
             queries=QueryService(database),
             reminders=ReminderService(database),
             credit=CreditService(database),
+            imports=ImportService(database, user=who, mappings=mappings),
+            batches=BatchService(database, user=who),
         )
 
     @property

@@ -7,7 +7,7 @@ written in the same transaction as the change, so they can never disagree.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,18 +17,30 @@ from sqlalchemy import Connection, insert, select
 from putuo_community.domain.fields import Register
 from putuo_community.domain.formatting import plain_value
 from putuo_community.domain.registers import REGISTERS
+from putuo_community.storage.bulk import BulkWriter
 from putuo_community.storage.database import Database
 from putuo_community.storage.schema import TABLES, change_batches, new_id, now
 
-HISTORY = TABLES["change_history"]
+HISTORY_KEY = "change_history"
+HISTORY = TABLES[HISTORY_KEY]
+BULK_HISTORY_ROWS = 200
+
+
+_JSON_NATIVE = (str, int, bool, float)
 
 
 def _snapshot(register: Register, values: Mapping[str, Any]) -> str:
-    """All non-empty values of a record, as JSON text (for creates and deletes)."""
-    return json.dumps(
-        {f.key: plain_value(values.get(f.key)) for f in register.fields if values.get(f.key) not in (None, "")},
-        ensure_ascii=False,
-    )
+    """All non-empty declared values of a record, as JSON (for creates and deletes).
+
+    Dates and decimals are written as their text (str() of both is the ISO / plain form).
+    """
+    keys = register.field_keys
+    present = {
+        k: v if type(v) in _JSON_NATIVE else str(v)
+        for k, v in values.items()
+        if v is not None and v != "" and k in keys
+    }
+    return json.dumps(present, ensure_ascii=False)
 
 
 def estate_of(conn: Connection, register: Register, record_id: int | None, values: Mapping[str, Any]) -> int | None:
@@ -59,6 +71,7 @@ class ChangeWriter:
         self.description = description
         self._batch_id: int | None = None
         self._stamp = now()
+        self._parent_estates: dict[tuple[str, Any], int | None] = {}
 
     @property
     def batch_id(self) -> int:
@@ -73,20 +86,27 @@ class ChangeWriter:
 
     def _write(self, rows: list[dict[str, Any]]) -> None:
         stamp = self._stamp
-        base = {
-            "batch_id": self.batch_id,
-            "changed_at": stamp.isoformat(sep=" "),
-            "user": self.user,
-            "version": 1,
-            "created_at": stamp,
-            "updated_at": stamp,
-        }
-        self.conn.execute(insert(HISTORY), [{**base, **row} for row in rows])
+        base = {"batch_id": self.batch_id, "changed_at": stamp.isoformat(sep=" "), "user": self.user}
+        if len(rows) >= BULK_HISTORY_ROWS:  # an import: thousands of rows through the bulk path
+            bulk = BulkWriter(self.conn, stamp)
+            for row in rows:
+                bulk.add(HISTORY_KEY, {**base, **row})
+            bulk.flush()
+            bulk.advance_sequences()
+            return
+        stamped = {**base, "version": 1, "created_at": stamp, "updated_at": stamp}
+        self.conn.execute(insert(HISTORY), [{**stamped, **row} for row in rows])
 
     def _title(self, register: Register, values: Mapping[str, Any]) -> str:
         return plain_value(values.get(register.title_field))[:200]
 
     def created(self, register: Register, record_id: int, values: Mapping[str, Any]) -> None:
+        self.created_many(register, [(record_id, values)])
+
+    def created_many(self, register: Register, records: Sequence[tuple[int, Mapping[str, Any]]]) -> None:
+        """History for new records: one row per record (all its values as JSON), in one statement."""
+        if not records:
+            return
         self._write(
             [
                 {
@@ -94,13 +114,23 @@ class ChangeWriter:
                     "register": register.key,
                     "record_id": record_id,
                     "record_title": self._title(register, values),
-                    "estate_id": estate_of(self.conn, register, record_id, values),
+                    "estate_id": self._estate(register, record_id, values),
                     "field": None,
                     "old_value": None,
                     "new_value": _snapshot(register, values),
                 }
+                for record_id, values in records
             ]
         )
+
+    def _estate(self, register: Register, record_id: int, values: Mapping[str, Any]) -> int | None:
+        # Records found through a parent (members through their term) ask once per parent.
+        if register.estate_field or register.key == "estates" or not register.parent_field:
+            return estate_of(self.conn, register, record_id, values)
+        key = (register.key, values.get(register.parent_field))
+        if key not in self._parent_estates:
+            self._parent_estates[key] = estate_of(self.conn, register, record_id, values)
+        return self._parent_estates[key]
 
     def updated(
         self,
@@ -129,6 +159,12 @@ class ChangeWriter:
         )
 
     def deleted(self, register: Register, record_id: int, values: Mapping[str, Any]) -> None:
+        self.deleted_many(register, [(record_id, values)])
+
+    def deleted_many(self, register: Register, records: Sequence[tuple[int, Mapping[str, Any]]]) -> None:
+        """History for removed records: their last values as JSON, so nothing is lost for good."""
+        if not records:
+            return
         self._write(
             [
                 {
@@ -136,11 +172,12 @@ class ChangeWriter:
                     "register": register.key,
                     "record_id": record_id,
                     "record_title": self._title(register, values),
-                    "estate_id": estate_of(self.conn, register, record_id, values),
+                    "estate_id": self._estate(register, record_id, values),
                     "field": None,
                     "old_value": _snapshot(register, values),
                     "new_value": None,
                 }
+                for record_id, values in records
             ]
         )
 

@@ -71,17 +71,17 @@ class BulkWriter:
         self.counts: dict[str, int] = dict.fromkeys(WRITE_ORDER, 0)
         self._buffers: dict[str, list[Row]] = {key: [] for key in WRITE_ORDER}
         self._next_id: dict[str, int] = {}
-        self._statements = {key: insert(TABLES[key]) for key in WRITE_ORDER}
         self._stamp = stamp
-        use_fast = conn.dialect.name == "sqlite" if fast is None else fast
-        self._sqlite = {key: _SqliteRows(conn, TABLES[key], stamp) for key in WRITE_ORDER} if use_fast else {}
-        for key in WRITE_ORDER:
-            highest = conn.scalar(select(func.max(TABLES[key].c.id)))
-            self._next_id[key] = int(highest or 0) + 1
+        self._fast = conn.dialect.name == "sqlite" if fast is None else fast
+        self._sqlite: dict[str, _SqliteRows] = {}
 
     def add(self, key: str, row: Row) -> int:
         """Queue a row; returns its id. The row may still be changed until the next `checkpoint`."""
-        row_id = self._next_id[key]
+        row_id = self._next_id.get(key)
+        if row_id is None:  # first row for this table: set it up now, so unused tables cost nothing
+            row_id = int(self.conn.scalar(select(func.max(TABLES[key].c.id))) or 0) + 1
+            if self._fast:
+                self._sqlite[key] = _SqliteRows(self.conn, TABLES[key], self._stamp)
         self._next_id[key] = row_id + 1
         row["id"] = row_id
         self._buffers[key].append(row)
@@ -109,7 +109,7 @@ class BulkWriter:
                 else:
                     stamp = self._stamp
                     self.conn.execute(
-                        self._statements[key],
+                        insert(TABLES[key]),
                         [{**row, "version": 1, "created_at": stamp, "updated_at": stamp} for row in rows],
                     )
                 self.counts[key] += len(rows)
@@ -119,7 +119,7 @@ class BulkWriter:
         """PostgreSQL keeps its own id counters: move them past the ids written here."""
         if self.conn.dialect.name != "postgresql":
             return
-        for key in WRITE_ORDER:
+        for key in self._next_id:
             self.conn.execute(
                 text(f"SELECT setval(pg_get_serial_sequence('{key}', 'id'), GREATEST((SELECT MAX(id) FROM {key}), 1))")
             )

@@ -1,0 +1,73 @@
+"""The rows an import left out, with their original values and the reason, as a workbook that re-imports.
+
+The header is the first row, so the corrected file goes back through the same import:
+"原行号" and "错误原因" are simply columns no field claims.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from putuo_community.io.workbook import display_width, save_workbook
+
+ERRORS_SHEET = "错误行"
+LINE_HEADER = "原行号"
+REASON_HEADER = "错误原因"
+_RED = "C00000"
+
+
+def write_error_report(
+    path: Path, *, headers: Sequence[str], rows: Sequence[tuple[int, Sequence[object], str]], title: str
+) -> None:
+    """Write the rows (original line, original cells, reason) under the original headers."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None  # a new workbook always has one sheet
+    sheet.title = ERRORS_SHEET
+    width = len(headers)
+    sheet.append([*headers, LINE_HEADER, REASON_HEADER])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+    red = Font(color=_RED)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for number, (line, cells, reason) in enumerate(rows, start=2):
+        values = [*cells[:width], *([None] * (width - len(cells)))]
+        for column, value in enumerate([*values, line, reason], start=1):
+            cell = sheet.cell(row=number, column=column, value=_cell_value(value))
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # "=SUM(A1)" typed by a clerk is text, never a formula
+        reason_cell = sheet.cell(row=number, column=width + 2)
+        reason_cell.font = red
+        reason_cell.alignment = wrap
+    for column, header in enumerate(headers, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = min(max(10, display_width(header) + 2), 40)
+    sheet.column_dimensions[get_column_letter(width + 1)].width = 8
+    sheet.column_dimensions[get_column_letter(width + 2)].width = 60
+    sheet.cell(row=1, column=width + 2).font = Font(bold=True, color=_RED)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(width + 2)}1"
+
+    about = book.create_sheet("说明")
+    about["A1"] = title
+    about["A1"].font = Font(bold=True, size=14)
+    about["A3"] = f"共 {len(rows)} 行未导入，原因见“{ERRORS_SHEET}”表最后一列。"
+    about["A4"] = f"请直接在“{ERRORS_SHEET}”表中改正后重新导入；“{LINE_HEADER}”“{REASON_HEADER}”两列导入时会被忽略。"
+    about.column_dimensions["A"].width = 90
+    book.properties.title = title
+    save_workbook(book, path)
+
+
+def _cell_value(value: object) -> object:
+    """The value as openpyxl can store it, unchanged where possible."""
+    if value is None or isinstance(value, bool | int | float | dt.date | dt.time | dt.timedelta):
+        return value
+    text = value if isinstance(value, str) else str(value)
+    return ILLEGAL_CHARACTERS_RE.sub("", text)  # control characters an old .xls may hold; xlsx cannot

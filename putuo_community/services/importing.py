@@ -1,0 +1,610 @@
+"""Import a register from Excel/CSV: read, map columns, plan every row, then commit all or nothing.
+
+The plan is a dry run: each row is new, an update (with the changed fields), unchanged,
+an error (with the reason) or a near match a person must confirm. Nothing is written
+until `commit`, which writes every accepted row in one transaction and one history batch.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from putuo_community.domain.errors import UserError
+from putuo_community.domain.fields import Field, FieldType
+from putuo_community.domain.formatting import format_value
+from putuo_community.domain.parsing import Parsed, clean_text, neighbourhood_key, normalise_header, parse_cell
+from putuo_community.domain.registers import ESTATE_ALIASES, NEIGHBOURHOODS
+from putuo_community.domain.validation import record_problems
+from putuo_community.io.report import write_error_report
+from putuo_community.io.table import DetectedTable, SourceRow, detect_table, header_signature, suggest_mapping
+from putuo_community.io.workbook import read_sheet, sheet_names
+from putuo_community.services.history import ChangeWriter
+from putuo_community.services.import_kinds import ImportKind, get_import_kind
+from putuo_community.services.import_refs import References, company_key, short_number, street_in_text
+from putuo_community.services.mappings import MappingStore
+from putuo_community.services.records import insert_record, update_record
+from putuo_community.storage.bulk import BulkWriter
+from putuo_community.storage.database import Database
+from putuo_community.storage.schema import TABLES, now
+
+log = logging.getLogger(__name__)
+
+
+class RowStatus(Enum):
+    NEW = "新增"
+    UPDATE = "更新"
+    UNCHANGED = "无变化"
+    ERROR = "错误"
+    CONFIRM = "待确认"
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    key: str
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An existing estate that a row's name comes close to: a person decides."""
+
+    estate_id: int
+    name: str
+    street: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class RowPlan:
+    line: int
+    status: RowStatus
+    values: dict[str, Any]
+    record_id: int | None = None
+    version: int | None = None
+    changes: tuple[FieldChange, ...] = ()
+    problems: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    candidates: tuple[Candidate, ...] = ()
+    title: str = ""
+
+    @property
+    def reason(self) -> str:
+        if self.status is RowStatus.CONFIRM:
+            return "名称与已有小区相近，需人工确认：" + "；".join(f"{c.name}（{c.reason}）" for c in self.candidates)
+        return "；".join(self.problems)
+
+
+@dataclass(frozen=True)
+class ImportSource:
+    """A sheet read and its table found, with the suggested (or remembered) column mapping."""
+
+    kind: ImportKind
+    path: Path
+    sheet: str
+    table: DetectedTable
+    mapping: dict[int, str]
+    signature: str
+    default_street_id: int | None
+    remembered: bool = False
+
+    @property
+    def headers(self) -> list[str]:
+        return [c.text for c in self.table.columns]
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    source: ImportSource
+    mapping: dict[int, str]
+    rows: tuple[RowPlan, ...]
+    problems: tuple[str, ...] = ()  # problems of the whole file (a required column missing)
+    new_neighbourhoods: tuple[tuple[int, str], ...] = ()  # (street id, name) created on commit
+
+    def count(self, status: RowStatus) -> int:
+        return sum(1 for r in self.rows if r.status is status)
+
+    @property
+    def accepted(self) -> tuple[RowPlan, ...]:
+        return tuple(r for r in self.rows if r.status in (RowStatus.NEW, RowStatus.UPDATE))
+
+    @property
+    def rejected(self) -> tuple[RowPlan, ...]:
+        return tuple(r for r in self.rows if r.status in (RowStatus.ERROR, RowStatus.CONFIRM))
+
+    def summary(self) -> str:
+        parts = [f"{s.value} {self.count(s)}" for s in RowStatus if self.count(s)]
+        return "，".join(parts) or "没有数据行"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    batch_id: int | None
+    created: int
+    updated: int
+    unchanged: int
+    skipped: tuple[RowPlan, ...]
+    aliases_added: int = 0
+    neighbourhoods_added: int = 0
+
+    def summary(self) -> str:
+        text = f"新增 {self.created}，更新 {self.updated}，无变化 {self.unchanged}，未导入 {len(self.skipped)}"
+        extra = []
+        if self.neighbourhoods_added:
+            extra.append(f"新建居委会 {self.neighbourhoods_added}")
+        if self.aliases_added:
+            extra.append(f"新增小区别名 {self.aliases_added}")
+        return text + (f"（{'，'.join(extra)}）" if extra else "")
+
+
+class ImportService:
+    def __init__(self, database: Database, *, user: str, mappings: MappingStore | None = None) -> None:
+        self.database = database
+        self.user = user
+        self.mappings = mappings
+
+    def sheets(self, path: Path) -> list[str]:
+        return sheet_names(path)
+
+    def read(self, kind_key: str, path: Path, *, sheet: str | None = None) -> ImportSource:
+        """Read a sheet, find its table and suggest a mapping (a remembered one for a known shape)."""
+        kind = get_import_kind(kind_key)
+        grid = read_sheet(path, sheet)
+        table = detect_table(grid, kind.register)
+        signature = header_signature(table)
+        mapping = suggest_mapping(table, kind.register, extra=kind.lookups)
+        remembered = False
+        if self.mappings is not None:
+            stored = self.mappings.get(kind.key, signature)
+            if stored is not None:
+                mapping, remembered = stored, True
+        default_street = street_in_text(grid.name) or street_in_text(path.stem)
+        with self.database.read() as conn:
+            street_id = (
+                conn.scalar(select(TABLES["streets"].c.id).where(TABLES["streets"].c.name == default_street))
+                if default_street
+                else None
+            )
+        return ImportSource(kind, path, grid.name, table, mapping, signature, street_id, remembered)
+
+    def remember_mapping(self, source: ImportSource, mapping: Mapping[int, str]) -> None:
+        if self.mappings is not None:
+            self.mappings.put(source.kind.key, source.signature, dict(mapping))
+
+    def plan(
+        self,
+        source: ImportSource,
+        mapping: Mapping[int, str] | None = None,
+        *,
+        confirmations: Mapping[int, int | None] | None = None,
+    ) -> ImportPlan:
+        """The dry run: what importing would do to each row. Writes nothing."""
+        chosen = dict(source.mapping if mapping is None else mapping)
+        with self.database.read() as conn:
+            planner = _Planner(conn, source, chosen, confirmations or {})
+            return planner.run()
+
+    def commit(self, plan: ImportPlan, *, skip_rejected: bool = False) -> ImportResult:
+        """Write every accepted row in one transaction, or nothing.
+
+        With rejected rows (errors, unconfirmed near matches) the user must choose to
+        import only the valid rows (`skip_rejected`); the result lists the skipped ones.
+        """
+        if plan.problems:
+            raise UserError("文件不能导入：" + "；".join(plan.problems))
+        if plan.rejected and not skip_rejected:
+            raise UserError(f"有 {len(plan.rejected)} 行不能导入（错误或待确认）。请改正后重试，或选择只导入无误的行。")
+        register = plan.source.kind.register
+        unchanged = plan.count(RowStatus.UNCHANGED)
+        if not plan.accepted:
+            return ImportResult(None, 0, 0, unchanged, plan.rejected)
+        description = f"导入{register.label}：{plan.source.path.name}（{plan.source.sheet}）"
+        with self.database.transaction() as conn:
+            writer = ChangeWriter(conn, user=self.user, kind="导入", description=description)
+            neighbourhood_ids = _create_neighbourhoods(conn, plan, writer)
+            created = _insert_new(conn, plan, writer, neighbourhood_ids)
+            updated, aliases = _apply_updates(conn, plan, writer, neighbourhood_ids)
+            batch_id = writer.batch_id
+        log.info("import batch %s: %s", batch_id, description)
+        return ImportResult(batch_id, created, updated, unchanged, plan.rejected, aliases, len(neighbourhood_ids))
+
+    def write_report(self, plan: ImportPlan, path: Path) -> int:
+        """The rows not imported, with their original values and the reason, as a workbook that re-imports."""
+        columns = plan.source.table.columns
+        lines = {r.line: r for r in plan.rejected}
+        rows = [
+            (
+                row.line,
+                [row.cells[c.index] if c.index < len(row.cells) else None for c in columns],
+                lines[row.line].reason,
+            )
+            for row in plan.source.table.rows
+            if row.line in lines
+        ]
+        write_error_report(
+            path, headers=[c.text for c in columns], rows=rows, title=f"{plan.source.kind.label}导入错误行"
+        )
+        return len(rows)
+
+
+# -- planning ------------------------------------------------------------------------------
+
+
+class _Planner:
+    def __init__(
+        self, conn: Connection, source: ImportSource, mapping: dict[int, str], confirmations: Mapping[int, int | None]
+    ) -> None:
+        self.conn = conn
+        self.source = source
+        self.kind = source.kind
+        self.register = source.kind.register
+        self.mapping = mapping
+        self.confirmations = confirmations
+        self.refs = References.load(conn)
+        self.new_neighbourhoods: dict[tuple[int, str], str] = {}
+        self.existing = self._load_existing()
+        self.seen: dict[tuple[Any, ...], int] = {}
+        # A unit in a header ("余额（万元）") applies to every cell below that has none of its own.
+        units = {c.index: normalise_header(c.text)[1] for c in source.table.columns}
+        known = {f.key for f in self.kind.all_fields}  # unknown keys are reported by _file_problems
+        # Registers repeat most values (types, years, 是/否, streets): each column parses a distinct cell once.
+        self.fields: list[tuple[int, Field, str, dict[tuple[type, object], Parsed], bool]] = [
+            (index, self.kind.field(key), units.get(index, ""), {}, key.startswith("_"))
+            for index, key in mapping.items()
+            if key in known
+        ]
+        self.street_cache: dict[str, int | None] = {}
+        self.neighbourhood_keys: dict[tuple[int, str], tuple[int, str]] = {}
+        self.required = [f for f in self.register.fields if f.required]
+
+    def run(self) -> ImportPlan:
+        problems = self._file_problems()
+        rows = () if problems else tuple(self._row(row) for row in self.source.table.rows)
+        return ImportPlan(
+            self.source,
+            self.mapping,
+            rows,
+            problems,
+            tuple((sid, name) for (sid, _key), name in self.new_neighbourhoods.items()),
+        )
+
+    def _file_problems(self) -> tuple[str, ...]:
+        mapped = set(self.mapping.values())
+        unknown = [k for k in mapped if k not in {f.key for f in self.kind.all_fields}]
+        if unknown:
+            return (f"映射中有未知字段：{'、'.join(unknown)}",)
+        missing = [
+            f.label for f in self.register.fields if f.required and f.key not in mapped and not self._has_default(f)
+        ]
+        if missing:
+            return (f"缺少必填列：{'、'.join(missing)}（请在“列对应”中指定）",)
+        return ()
+
+    def _has_default(self, f: Field) -> bool:
+        if f.key == "street_id":
+            return self.source.default_street_id is not None
+        if f.key == "estate_id":
+            return "_estate" in self.mapping.values()
+        return False
+
+    def _load_existing(self) -> dict[tuple[Any, ...], dict[str, Any]]:
+        table = TABLES[self.register.key]
+        key_fields = self.register.natural_key
+        rows = {}
+        for row in self.conn.execute(select(table)):
+            values = dict(row._mapping)
+            rows[tuple(values[k] for k in key_fields)] = values
+            if self.register.key == "companies" and values.get("credit_code"):
+                rows[("code", values["credit_code"])] = values
+        return rows
+
+    def _row(self, row: SourceRow) -> RowPlan:
+        values: dict[str, Any] = {}
+        lookups: dict[str, str] = {}
+        problems: list[str] = []
+        warnings: list[str] = []
+        cells = row.cells
+        width = len(cells)
+        for index, f, unit, memo, is_lookup in self.fields:
+            raw = cells[index] if index < width else None
+            parsed = memo.get((type(raw), raw))
+            if parsed is None:
+                parsed = memo[(type(raw), raw)] = parse_cell(f, raw, header_unit=unit)
+            value = parsed.value
+            if parsed.problem:
+                problems.append(f"{f.label}：{parsed.problem}")
+            if parsed.warning:
+                warnings.append(f"{f.label}：{parsed.warning}")
+            if value is not None:
+                if is_lookup:
+                    lookups[f.key] = str(value)
+                else:
+                    values[f.key] = value
+        if not problems:
+            self._resolve(values, lookups, problems, warnings)
+        if not problems:
+            # parse_cell has checked each value against its field; what is left are the rules across
+            # fields, and required fields left empty.
+            for p in record_problems(self.register, values):
+                problems.append(f"{p.label}：{p.message}")
+            for f in self.required:
+                if f.key not in values:
+                    problems.append(f"{f.label}：必填")
+        title = clean_text(str(values.get(self.register.title_field) or lookups.get("_estate") or ""))
+        if problems:
+            return RowPlan(
+                row.line,
+                RowStatus.ERROR,
+                values,
+                problems=tuple(dict.fromkeys(problems)),
+                warnings=tuple(warnings),
+                title=title,
+            )
+        return self._match(row.line, values, tuple(warnings), title)
+
+    # -- references ----------------------------------------------------------------------
+
+    def _resolve(
+        self, values: dict[str, Any], lookups: dict[str, str], problems: list[str], warnings: list[str]
+    ) -> None:
+        refs = self.refs
+        register = self.register
+        street_id = self.source.default_street_id
+        if "_street" in lookups or "street_id" in values:
+            text = lookups.get("_street") or str(values.get("street_id"))
+            if text not in self.street_cache:
+                self.street_cache[text] = refs.street(text)
+            found = self.street_cache[text]
+            if found is None:
+                problems.append(f"街镇：普陀区没有“{text}”")
+                return
+            street_id = found
+        if register.has_field("street_id"):
+            if street_id is None:
+                problems.append("街镇：必填（文件中没有街镇列，工作表名或文件名中也看不出街镇）")
+                return
+            values["street_id"] = street_id
+        if "neighbourhood_id" in values:
+            values["neighbourhood_id"] = self._neighbourhood(street_id, str(values["neighbourhood_id"]), warnings)
+        estate_text = lookups.get("_estate") or values.get("estate_id")
+        # Members find their estate through a lookup column only; it is dropped once the term is found.
+        if estate_text is not None and (register.has_field("estate_id") or "_estate" in lookups):
+            estate_id, why = refs.estate(street_id, str(estate_text))
+            if estate_id is None:
+                problems.append(f"小区：{why}")
+                return
+            values["estate_id"] = estate_id
+        if "company_id" in values:
+            company = refs.company(str(values["company_id"]))
+            if company is None:
+                message = f"物业服务企业“{values['company_id']}”尚未登记"
+                if register.field("company_id").required:
+                    problems.append(message + "，请先导入物业企业台账")
+                    return
+                warnings.append(message + "，此项暂不导入（先导入物业企业台账后再导入本表即可补上）")
+                del values["company_id"]
+            else:
+                values["company_id"] = company
+        if "manager_id" in values:
+            manager = refs.managers.get((values.get("company_id", -1), clean_text(str(values["manager_id"]))))
+            if manager is None:
+                warnings.append(f"项目经理“{values['manager_id']}”未在该企业登记，此项暂不导入")
+                del values["manager_id"]
+            else:
+                values["manager_id"] = manager
+        self._resolve_places(values, lookups, problems)
+
+    def _resolve_places(self, values: dict[str, Any], lookups: dict[str, str], problems: list[str]) -> None:
+        refs = self.refs
+        if "term_id" in values:
+            if "_estate" not in lookups or "estate_id" not in values:
+                problems.append("届次：需要“小区名称”列来确定是哪个小区的业委会")
+                return
+            digits = "".join(ch for ch in str(values["term_id"]) if ch.isdigit())
+            term = refs.terms.get((values.pop("estate_id"), int(digits))) if digits else None
+            if term is None:
+                problems.append(f"届次：该小区没有第{values['term_id']}届业委会记录，请先导入业委会届次")
+                return
+            values["term_id"] = term
+        elif self.register.key == "committee_members":
+            values.pop("estate_id", None)
+        if "building_id" in values:
+            building = refs.buildings.get((values.get("estate_id", -1), short_number(str(values["building_id"]))))
+            if building is None:
+                problems.append(f"楼栋：该小区没有“{values['building_id']}”，请先导入楼栋")
+                return
+            values["building_id"] = building
+        if "unit_id" in values:
+            unit = refs.units.get((values.get("building_id", -1), short_number(str(values["unit_id"]))))
+            if unit is None:
+                problems.append(f"单元：该楼栋没有“{values['unit_id']}”，请先导入单元或清空此列")
+                return
+            values["unit_id"] = unit
+
+    def _neighbourhood(self, street_id: int | None, name: str, warnings: list[str]) -> Any:
+        if street_id is None:
+            return None
+        key = self.neighbourhood_keys.get((street_id, name))
+        if key is None:
+            key = self.neighbourhood_keys[(street_id, name)] = (street_id, neighbourhood_key(name))
+        found = self.refs.neighbourhoods.get(key)
+        if found is not None:
+            return found
+        if key not in self.new_neighbourhoods:
+            label = name if name.endswith(("居委会", "居民委员会")) else name.removesuffix("居委") + "居委会"
+            self.new_neighbourhoods[key] = label
+        warnings.append(f"居委会“{self.new_neighbourhoods[key]}”尚未登记，将随本次导入新建")
+        return _NewNeighbourhood(key)
+
+    # -- matching --------------------------------------------------------------------------
+
+    def _match(self, line: int, values: dict[str, Any], warnings: tuple[str, ...], title: str) -> RowPlan:
+        existing, via_alias, candidates = self._find_existing(values)
+        if line in self.confirmations:
+            chosen = self.confirmations[line]
+            if chosen is not None:
+                existing = self._estate_row(chosen)
+                via_alias = True
+            candidates = ()
+        if candidates and existing is None:
+            return RowPlan(line, RowStatus.CONFIRM, values, warnings=warnings, candidates=candidates, title=title)
+        key = self._key(values, existing)
+        if key in self.seen:
+            return RowPlan(
+                line,
+                RowStatus.ERROR,
+                values,
+                problems=(f"与第{self.seen[key]}行是同一条记录，请合并后再导入",),
+                warnings=warnings,
+                title=title,
+            )
+        self.seen[key] = line
+        if existing is None:
+            return RowPlan(line, RowStatus.NEW, values, warnings=warnings, title=title)
+        changes = []
+        for k, new in values.items():
+            if via_alias and k == "name":
+                continue  # matched through another spelling: keep the estate's own name
+            old = existing.get(k)
+            if isinstance(new, _NewNeighbourhood) or old != new:
+                f = self.register.field(k)
+                changes.append(FieldChange(k, f.label, format_value(f, old), self._display(f, new)))
+        status = RowStatus.UPDATE if changes or (via_alias and line in self.confirmations) else RowStatus.UNCHANGED
+        return RowPlan(
+            line, status, values, existing["id"], existing["version"], tuple(changes), warnings=warnings, title=title
+        )
+
+    def _display(self, f: Field, value: Any) -> str:
+        if isinstance(value, _NewNeighbourhood):
+            return self.new_neighbourhoods[value.key]
+        if f.type is FieldType.REF:
+            return str(value)
+        return format_value(f, value)
+
+    def _key(self, values: Mapping[str, Any], existing: Mapping[str, Any] | None) -> tuple[Any, ...]:
+        if existing is not None:
+            return ("id", existing["id"])
+        return tuple(values.get(k) for k in self.register.natural_key)
+
+    def _estate_row(self, estate_id: int) -> dict[str, Any] | None:
+        table = TABLES["estates"]
+        row = self.conn.execute(select(table).where(table.c.id == estate_id)).first()
+        return dict(row._mapping) if row else None
+
+    def _find_existing(self, values: dict[str, Any]) -> tuple[dict[str, Any] | None, bool, tuple[Candidate, ...]]:
+        """The existing record a row describes, whether it was found through an alias, and near candidates."""
+        if self.register.key == "estates":
+            return self._find_estate(values)
+        if self.register.key == "companies" and values.get("credit_code"):
+            found = self.existing.get(("code", values["credit_code"]))
+            if found is not None:
+                return found, False, ()
+        if self.register.key == "companies":
+            for key, row in self.existing.items():
+                if key[0] != "code" and company_key(str(row["name"])) == company_key(str(values.get("name", ""))):
+                    return row, False, ()
+            return None, False, ()
+        key = tuple(values.get(k) for k in self.register.natural_key)
+        return self.existing.get(key), False, ()
+
+    def _find_estate(self, values: dict[str, Any]) -> tuple[dict[str, Any] | None, bool, tuple[Candidate, ...]]:
+        refs = self.refs
+        code = values.get("code")
+        if code and str(code).upper() in refs.estate_codes:
+            found = self._estate_row(refs.estate_codes[str(code).upper()])
+            return found, bool(found and found["name"] != values.get("name")), ()
+        assert refs.estates is not None
+        street = refs.street_names.get(values["street_id"])
+        exact = refs.estates.exact(street, str(values["name"]))
+        if exact:
+            found = self._estate_row(exact[0])
+            return found, bool(found and found["name"] != values["name"]), ()
+        near = refs.estates.near(street, str(values["name"]))
+        candidates = tuple(
+            Candidate(eid, refs.estate_names[eid], refs.street_names[refs.estate_streets[eid]], reason)
+            for eid, reason in near
+        )
+        return None, False, candidates
+
+
+@dataclass(frozen=True)
+class _NewNeighbourhood:
+    """A 居委会 that this import creates; replaced by its id on commit."""
+
+    key: tuple[int, str]
+
+
+# -- committing -----------------------------------------------------------------------------
+
+
+def _create_neighbourhoods(conn: Connection, plan: ImportPlan, writer: ChangeWriter) -> dict[tuple[int, str], int]:
+    created = {}
+    for street_id, name in plan.new_neighbourhoods:
+        key = (street_id, neighbourhood_key(name))
+        values = {f.key: None for f in NEIGHBOURHOODS.fields} | {"street_id": street_id, "name": name}
+        created[key] = insert_record(conn, NEIGHBOURHOODS, values, writer)
+    return created
+
+
+def _resolved(values: dict[str, Any], neighbourhood_ids: Mapping[tuple[int, str], int]) -> dict[str, Any]:
+    """The row's values with the 居委会 created by this import in place of their placeholders."""
+    placeholder = values.get("neighbourhood_id")  # the only field that can hold one
+    if isinstance(placeholder, _NewNeighbourhood):
+        return {**values, "neighbourhood_id": neighbourhood_ids[placeholder.key]}
+    return values
+
+
+def _insert_new(
+    conn: Connection, plan: ImportPlan, writer: ChangeWriter, neighbourhood_ids: Mapping[tuple[int, str], int]
+) -> int:
+    register = plan.source.kind.register
+    new_rows = [r for r in plan.rows if r.status is RowStatus.NEW]
+    if not new_rows:
+        return 0
+    bulk = BulkWriter(conn, now())
+    created = []
+    empty = dict.fromkeys(register.field_keys)
+    for row in new_rows:
+        given = _resolved(row.values, neighbourhood_ids)
+        record_id = bulk.add(register.key, empty | given)
+        created.append((record_id, given))
+    bulk.flush()
+    bulk.advance_sequences()
+    writer.created_many(register, created)
+    return len(created)
+
+
+def _apply_updates(
+    conn: Connection, plan: ImportPlan, writer: ChangeWriter, neighbourhood_ids: Mapping[tuple[int, str], int]
+) -> tuple[int, int]:
+    register = plan.source.kind.register
+    updated = aliases = 0
+    for row in plan.rows:
+        if row.status is not RowStatus.UPDATE or row.record_id is None or row.version is None:
+            continue
+        changes = {c.key: _resolved(row.values, neighbourhood_ids)[c.key] for c in row.changes}
+        if changes:
+            update_record(conn, register, row.record_id, changes, row.version, writer)
+            updated += 1
+        name = row.values.get("name")
+        if register.key == "estates" and isinstance(name, str):
+            current = conn.scalar(select(TABLES["estates"].c.name).where(TABLES["estates"].c.id == row.record_id))
+            alias_table = TABLES["estate_aliases"]
+            known = conn.scalar(
+                select(alias_table.c.id).where(alias_table.c.estate_id == row.record_id, alias_table.c.alias == name)
+            )
+            if current != name and known is None:
+                values = {"estate_id": row.record_id, "alias": name, "source": "导入确认"}
+                insert_record(conn, ESTATE_ALIASES, values, writer)
+                aliases += 1
+                if not changes:
+                    updated += 1
+    return updated, aliases
