@@ -24,6 +24,7 @@ from putuo_community import APP_NAME, APP_TITLE, __version__
 from putuo_community.domain.registers import COMMITTEE_TERMS, COMPANIES, LIFTS, PROJECTS
 from putuo_community.gui.pages.base import Page, PageContext
 from putuo_community.gui.pages.estate_page import EstatePage
+from putuo_community.gui.pages.import_page import ImportPage
 from putuo_community.gui.pages.overview_page import OverviewPage
 from putuo_community.gui.pages.register_page import RegisterPage
 from putuo_community.gui.pages.reminders_page import RemindersPage
@@ -104,14 +105,7 @@ class MainWindow(QMainWindow):
             ),
             ("lifts", RegisterPage(c, LIFTS, self.tr("电梯"), self.tr("住宅电梯的注册、维保、安全评估和处置"))),
             ("reminders", RemindersPage(c, self.tr("提醒"))),
-            (
-                "import",
-                OverviewPage(
-                    c,
-                    self.tr("导入"),
-                    self.tr("把街镇现有的 Excel/WPS 台账导入本数据库。下表是各台账目前的记录数，导入前后可对照核对。"),
-                ),
-            ),
+            ("import", ImportPage(c, self.tr("导入"))),
             (
                 "export",
                 OverviewPage(
