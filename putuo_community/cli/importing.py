@@ -10,10 +10,10 @@ from typing import TextIO
 
 from putuo_community.domain.errors import UserError
 from putuo_community.domain.parsing import normalise_header
-from putuo_community.io.template import write_template
 from putuo_community.services import Services
 from putuo_community.services.import_kinds import IMPORT_KINDS, ImportKind, get_import_kind
 from putuo_community.services.importing import ImportPlan, ImportSource, RowStatus
+from putuo_community.services.templates import write_import_template
 
 EXIT_OK = 0
 EXIT_NOTHING_IMPORTED = 2
@@ -147,9 +147,8 @@ def _field_key(kind: ImportKind, target: str) -> str:
 
 
 def run_template(args: argparse.Namespace, services: Services, out: TextIO) -> int:
-    kind = get_import_kind(args.kind)
-    write_template(kind.register, args.out, extra=kind.lookups)
-    print(f"已生成{kind.label}导入模板：{args.out}", file=out)
+    write_import_template(args.kind, args.out)
+    print(f"已生成{get_import_kind(args.kind).label}导入模板：{args.out}", file=out)
     return EXIT_OK
 
 

@@ -249,11 +249,12 @@ class _RowSorter:
         self.serial = frozenset(c.index for c in columns if normalise_header(c.sub)[0].casefold() in _SERIAL_HEADERS)
         self.total_columns = sorted({*self.serial, title} - {-1})
         # Rows a pasted-twice sheet repeats: the header lines and the title lines above them.
-        self.repeats: list[dict[int, str]] = []
+        self.repeats: list[tuple[int, str, dict[int, str]]] = []  # (first filled column, its text, all)
         for line in range(header_lines[-1]):
             cells = {i: t for i, t in enumerate(_row_texts(grid, line)) if t}
             if cells:
-                self.repeats.append(cells)
+                start, text = next(iter(cells.items()))
+                self.repeats.append((start, text, cells))
 
     def reason(self, row: Sequence[object]) -> str | None:
         # Runs for every row of a sheet that may have 200,000: the common case (a data row) must stay cheap.
@@ -279,13 +280,13 @@ class _RowSorter:
         """合计 written in the name or 序号 column, after a filled cell (a 序号 number, say)."""
         for column in self.total_columns:
             value = row[column] if column < len(row) else None
-            if isinstance(value, str) and _is_total(_squeezed(value)):
+            # every total word has 计: most names are ruled out without squeezing them
+            if isinstance(value, str) and "计" in value and _is_total(_squeezed(value)):
                 return True
         return False
 
     def _repeats_header(self, row: Sequence[object]) -> bool:
-        for cells in self.repeats:
-            start, text = next(iter(cells.items()))
+        for start, text, cells in self.repeats:
             value = row[start] if start < len(row) else None
             if not isinstance(value, str) or text[0] not in value or _cell_text(value) != text:
                 continue

@@ -26,21 +26,18 @@ HISTORY = TABLES[HISTORY_KEY]
 BULK_HISTORY_ROWS = 200
 
 
-_JSON_NATIVE = (str, int, bool, float)
+# One encoder for all snapshots: json.dumps with options would build a new one for every record.
+_JSON = json.JSONEncoder(ensure_ascii=False, default=str)
 
 
 def _snapshot(register: Register, values: Mapping[str, Any]) -> str:
     """All non-empty declared values of a record, as JSON (for creates and deletes).
 
-    Dates and decimals are written as their text (str() of both is the ISO / plain form).
+    Dates and decimals are written as their text: str() of both is the ISO / plain form.
     """
     keys = register.field_keys
-    present = {
-        k: v if type(v) in _JSON_NATIVE else str(v)
-        for k, v in values.items()
-        if v is not None and v != "" and k in keys
-    }
-    return json.dumps(present, ensure_ascii=False)
+    present = {k: v for k, v in values.items() if v is not None and v != "" and k in keys}
+    return _JSON.encode(present)
 
 
 def estate_of(conn: Connection, register: Register, record_id: int | None, values: Mapping[str, Any]) -> int | None:
@@ -84,18 +81,31 @@ class ChangeWriter:
             self._batch_id = new_id(result)
         return self._batch_id
 
+    def _fixed(self, register: Register, action: str) -> dict[str, Any]:
+        """What every history row of this batch, register and action shares."""
+        return {
+            "batch_id": self.batch_id,
+            "changed_at": self._stamp.isoformat(sep=" "),
+            "user": self.user,
+            "action": action,
+            "register": register.key,
+            "field": None,
+            "old_value": None,
+            "new_value": None,
+        }
+
     def _write(self, rows: list[dict[str, Any]]) -> None:
+        """Rows built from `_fixed`; each is a fresh dict this writer may hand on."""
         stamp = self._stamp
-        base = {"batch_id": self.batch_id, "changed_at": stamp.isoformat(sep=" "), "user": self.user}
         if len(rows) >= BULK_HISTORY_ROWS:  # an import: thousands of rows through the bulk path
             bulk = BulkWriter(self.conn, stamp)
             for row in rows:
-                bulk.add(HISTORY_KEY, {**base, **row})
+                bulk.add(HISTORY_KEY, row)
             bulk.flush()
             bulk.advance_sequences()
             return
-        stamped = {**base, "version": 1, "created_at": stamp, "updated_at": stamp}
-        self.conn.execute(insert(HISTORY), [{**stamped, **row} for row in rows])
+        stamped = {"version": 1, "created_at": stamp, "updated_at": stamp}
+        self.conn.execute(insert(HISTORY), [{**row, **stamped} for row in rows])
 
     def _title(self, register: Register, values: Mapping[str, Any]) -> str:
         return plain_value(values.get(register.title_field))[:200]
@@ -107,16 +117,14 @@ class ChangeWriter:
         """History for new records: one row per record (all its values as JSON), in one statement."""
         if not records:
             return
+        fixed = self._fixed(register, "新增")
         self._write(
             [
                 {
-                    "action": "新增",
-                    "register": register.key,
+                    **fixed,
                     "record_id": record_id,
                     "record_title": self._title(register, values),
                     "estate_id": self._estate(register, record_id, values),
-                    "field": None,
-                    "old_value": None,
                     "new_value": _snapshot(register, values),
                 }
                 for record_id, values in records
@@ -142,11 +150,11 @@ class ChangeWriter:
     ) -> None:
         estate_id = estate_of(self.conn, register, record_id, merged)
         title = self._title(register, merged)
+        fixed = self._fixed(register, "修改")
         self._write(
             [
                 {
-                    "action": "修改",
-                    "register": register.key,
+                    **fixed,
                     "record_id": record_id,
                     "record_title": title,
                     "estate_id": estate_id,
@@ -165,17 +173,15 @@ class ChangeWriter:
         """History for removed records: their last values as JSON, so nothing is lost for good."""
         if not records:
             return
+        fixed = self._fixed(register, "删除")
         self._write(
             [
                 {
-                    "action": "删除",
-                    "register": register.key,
+                    **fixed,
                     "record_id": record_id,
                     "record_title": self._title(register, values),
                     "estate_id": self._estate(register, record_id, values),
-                    "field": None,
                     "old_value": _snapshot(register, values),
-                    "new_value": None,
                 }
                 for record_id, values in records
             ]

@@ -25,6 +25,7 @@ from putuo_community.domain.validation import record_problems
 from putuo_community.io.report import write_error_report
 from putuo_community.io.table import DetectedTable, SourceRow, detect_table, header_signature, suggest_mapping
 from putuo_community.io.workbook import read_sheet, sheet_names
+from putuo_community.services.bulkwork import paused_gc
 from putuo_community.services.history import ChangeWriter
 from putuo_community.services.import_kinds import ImportKind, get_import_kind
 from putuo_community.services.import_refs import References, company_key, short_number, street_in_text
@@ -157,8 +158,9 @@ class ImportService:
     def read(self, kind_key: str, path: Path, *, sheet: str | None = None) -> ImportSource:
         """Read a sheet, find its table and suggest a mapping (a remembered one for a known shape)."""
         kind = get_import_kind(kind_key)
-        grid = read_sheet(path, sheet)
-        table = detect_table(grid, kind.register)
+        with paused_gc():
+            grid = read_sheet(path, sheet)
+            table = detect_table(grid, kind.register)
         signature = header_signature(table)
         mapping = suggest_mapping(table, kind.register, extra=kind.lookups)
         remembered = False
@@ -188,7 +190,7 @@ class ImportService:
     ) -> ImportPlan:
         """The dry run: what importing would do to each row. Writes nothing."""
         chosen = dict(source.mapping if mapping is None else mapping)
-        with self.database.read() as conn:
+        with self.database.read() as conn, paused_gc():
             planner = _Planner(conn, source, chosen, confirmations or {})
             return planner.run()
 
@@ -207,7 +209,7 @@ class ImportService:
         if not plan.accepted:
             return ImportResult(None, 0, 0, unchanged, plan.rejected)
         description = f"导入{register.label}：{plan.source.path.name}（{plan.source.sheet}）"
-        with self.database.transaction() as conn:
+        with self.database.transaction() as conn, paused_gc():
             writer = ChangeWriter(conn, user=self.user, kind="导入", description=description)
             neighbourhood_ids = _create_neighbourhoods(conn, plan, writer)
             created = _insert_new(conn, plan, writer, neighbourhood_ids)
@@ -256,7 +258,7 @@ class _Planner:
         units = {c.index: normalise_header(c.text)[1] for c in source.table.columns}
         known = {f.key for f in self.kind.all_fields}  # unknown keys are reported by _file_problems
         # Registers repeat most values (types, years, 是/否, streets): each column parses a distinct cell once.
-        self.fields: list[tuple[int, Field, str, dict[tuple[type, object], Parsed], bool]] = [
+        self.fields: list[tuple[int, Field, str, dict[type, dict[object, Parsed]], bool]] = [
             (index, self.kind.field(key), units.get(index, ""), {}, key.startswith("_"))
             for index, key in mapping.items()
             if key in known
@@ -315,9 +317,13 @@ class _Planner:
         width = len(cells)
         for index, f, unit, memo, is_lookup in self.fields:
             raw = cells[index] if index < width else None
-            parsed = memo.get((type(raw), raw))
+            # one memo per Python type: 1, 1.0 and True are equal keys but not the same cell
+            of_type = memo.get(type(raw))
+            if of_type is None:
+                of_type = memo[type(raw)] = {}
+            parsed = of_type.get(raw)
             if parsed is None:
-                parsed = memo[(type(raw), raw)] = parse_cell(f, raw, header_unit=unit)
+                parsed = of_type[raw] = parse_cell(f, raw, header_unit=unit)
             value = parsed.value
             if parsed.problem:
                 problems.append(f"{f.label}：{parsed.problem}")
@@ -338,7 +344,7 @@ class _Planner:
             for f in self.required:
                 if f.key not in values:
                     problems.append(f"{f.label}：必填")
-        title = clean_text(str(values.get(self.register.title_field) or lookups.get("_estate") or ""))
+        title = str(values.get(self.register.title_field) or lookups.get("_estate") or "")  # parsed: clean
         if problems:
             return RowPlan(
                 row.line,

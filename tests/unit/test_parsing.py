@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from putuo_community.domain import parsing
 from putuo_community.domain.fields import Field, FieldType, decimal
 from putuo_community.domain.parsing import (
     Parsed,
@@ -791,3 +792,9 @@ def test_any_cell_gives_a_valid_value_or_a_problem(field: Field, raw: object) ->
         assert parsed.problem
     elif parsed.value is not None:
         assert field_problem(field, parsed.value) is None, (raw, parsed)
+
+
+@given(st.text(alphabet=st.sampled_from(list("曹杨一村12 \t\n\u3000\u200bＡ１ａ（）-")), max_size=12))
+def test_the_fast_path_of_clean_text_changes_nothing_the_full_cleaning_would(text: str) -> None:
+    full = " ".join(text.translate(parsing._ZERO_WIDTH).translate(parsing._FULL_WIDTH_ALNUM).split())
+    assert clean_text(text) == full
