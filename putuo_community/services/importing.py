@@ -417,7 +417,8 @@ class _Planner:
             digits = "".join(ch for ch in str(values["term_id"]) if ch.isdigit())
             term = refs.terms.get((values.pop("estate_id"), int(digits))) if digits else None
             if term is None:
-                problems.append(f"届次：该小区没有第{values['term_id']}届业委会记录，请先导入业委会届次")
+                written = f"第{digits}届" if digits else f"“{values['term_id']}”"
+                problems.append(f"届次：该小区没有{written}业委会记录，请先导入业委会届次")
                 return
             values["term_id"] = term
         elif self.register.key == "committee_members":
