@@ -7,7 +7,7 @@ and writes the change history in the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -286,7 +286,3 @@ def _integrity_problem(register: Register, exc: sa_exc.IntegrityError) -> Except
     if "unique" in text or "duplicate" in text:
         return DuplicateRecord(f"{register.label}与已有记录重复。")
     return exc
-
-
-def ids_of(records: Iterable[Record]) -> list[int]:
-    return [r.id for r in records]
