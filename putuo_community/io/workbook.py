@@ -7,6 +7,7 @@ systems export web pages as ".xls". Every way a file can be unreadable becomes a
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import enum
 import errno
@@ -97,11 +98,23 @@ def read_sheet(path: Path, sheet: str | None = None, *, max_rows: int = MAX_ROWS
 
 def save_workbook(book: Workbook, path: Path) -> None:
     """Save an openpyxl workbook atomically: a failure never leaves half a file at `path`."""
+    with atomic_target(path) as stream:
+        book.save(stream)
+
+
+@contextlib.contextmanager
+def atomic_target(path: Path) -> Iterator[IO[bytes]]:
+    """A new file next to `path` to write into; it takes `path`'s place only when the block ends without error.
+
+    The temporary file is created at once, so a missing folder or a read-only one is told before
+    any work is done. On any exception (a cancelled export too) it is removed and the file already
+    at `path` stays as it was; failures of the file system become a `BadFile` with a Chinese message.
+    """
     name = path.name
     temporary = path.with_name(f".~{name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         with temporary.open("xb") as stream:
-            book.save(stream)
+            yield stream
         os.replace(temporary, path)
     except FileNotFoundError as exc:
         raise BadFile(f"无法保存“{name}”：文件夹“{path.parent}”不存在") from exc
