@@ -2,4 +2,5 @@
 
 from putuo_community.app import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # not when a batch print's worker process imports this module
+    raise SystemExit(main())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import sys
 import traceback
 from collections.abc import Sequence
@@ -19,6 +20,8 @@ log = logging.getLogger(__name__)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # A frozen Windows build starts batch-print workers by running this very executable: let them work.
+    multiprocessing.freeze_support()
     args = build_parser().parse_args(argv)
     gui = args.command is None
     try:
@@ -31,7 +34,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     url = args.db or paths.database_url
 
     def open_services() -> Services:
-        return Services.build(open_database(url, backup_dir=paths.backups), mapping_file=paths.import_mappings)
+        return Services.build(
+            open_database(url, backup_dir=paths.backups),
+            mapping_file=paths.import_mappings,
+            settings_file=paths.settings,
+        )
 
     try:
         if not gui:

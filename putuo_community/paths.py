@@ -49,6 +49,11 @@ class DataPaths:
         """Column mappings chosen in past imports, per file shape."""
         return self.root / "import-mappings.json"
 
+    @property
+    def settings(self) -> Path:
+        """This user's settings on this computer (the dossier font)."""
+        return self.root / "settings.json"
+
     def ensure(self) -> None:
         for folder in (self.root, self.backups, self.logs):
             folder.mkdir(parents=True, exist_ok=True)

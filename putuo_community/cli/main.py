@@ -9,9 +9,10 @@ from datetime import date
 from typing import TextIO
 
 from putuo_community import APP_TITLE, __version__
+from putuo_community.cli.common import ProgressLine, street_id_of
+from putuo_community.cli.exporting import add_export_commands, run_dossier, run_export
 from putuo_community.cli.importing import add_import_commands, run_batches, run_import, run_template, run_undo
 from putuo_community.domain.registers import get_register
-from putuo_community.domain.streets import street_by_any_name
 from putuo_community.services import Services
 from putuo_community.services.demo import generate_demo
 
@@ -64,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     reminders.add_argument("--overdue", action="store_true", help="只列出已逾期的")
     reminders.add_argument("--date", type=date.fromisoformat, metavar="YYYY-MM-DD", help="按哪一天计算（默认今天）")
     add_import_commands(commands, common)
+    add_export_commands(commands, common)
     return parser
 
 
@@ -82,6 +84,8 @@ def run_command(args: argparse.Namespace, open_services: ServicesFactory, *, out
         "template": run_template,
         "batches": run_batches,
         "undo": run_undo,
+        "export": run_export,
+        "dossier": run_dossier,
     }
     services = open_services()
     try:
@@ -91,7 +95,7 @@ def run_command(args: argparse.Namespace, open_services: ServicesFactory, *, out
 
 
 def _demo(args: argparse.Namespace, services: Services, out: TextIO) -> int:
-    progress = _ProgressLine(sys.stderr, "生成演示数据")
+    progress = ProgressLine(sys.stderr, "生成演示数据")
     summary = generate_demo(
         services.database, estates=args.estates, seed=args.seed, replace=args.replace, progress=progress
     )
@@ -105,14 +109,7 @@ def _demo(args: argparse.Namespace, services: Services, out: TextIO) -> int:
 
 
 def _reminders(args: argparse.Namespace, services: Services, out: TextIO) -> int:
-    street_id = None
-    if args.street:
-        street = street_by_any_name(args.street)
-        if street is None:
-            print(f"没有名为“{args.street}”的街镇。", file=sys.stderr)
-            return EXIT_USER_ERROR
-        matches = services.records.list("streets", filters={"name": street.name})
-        street_id = matches[0].id
+    street_id = street_id_of(services, args.street) if args.street else None
     today = args.date or date.today()
     reminders = services.reminders.list(today=today, street_id=street_id)
     if args.overdue:
@@ -127,24 +124,3 @@ def _reminders(args: argparse.Namespace, services: Services, out: TextIO) -> int
     overdue = sum(1 for r in reminders if r.overdue)
     print(f"共 {len(reminders)} 条提醒，其中逾期 {overdue} 条（按 {today.isoformat()} 计算）。", file=out)
     return EXIT_OK
-
-
-class _ProgressLine:
-    """A one-line progress figure on a terminal; silent when the output is not a terminal."""
-
-    def __init__(self, stream: TextIO, label: str) -> None:
-        self.stream = stream
-        self.label = label
-        self.active = stream.isatty()
-        self._last = -1
-
-    def __call__(self, done: int, total: int) -> None:
-        percent = done * 100 // max(total, 1)
-        if self.active and percent != self._last:
-            self._last = percent
-            self.stream.write(f"\r{self.label}：{percent:3d}%（{done}/{total}）")
-            self.stream.flush()
-
-    def finish(self) -> None:
-        if self.active:
-            self.stream.write("\n")

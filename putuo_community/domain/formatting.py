@@ -47,3 +47,11 @@ def mask_personal(text: str) -> str:
     if len(value) <= keep_head + keep_tail:
         keep_head = 1
     return value[:keep_head] + "*" * (len(value) - keep_head - keep_tail) + value[-keep_tail:]
+
+
+def is_masked(value: object) -> bool:
+    """Whether a cell holds a masked personal number as `mask_personal` writes it (138****5678, 557*9104).
+
+    Only asked of personal fields (ID and phone numbers), which never contain a "*" of their own.
+    """
+    return isinstance(value, str) and "*" in value

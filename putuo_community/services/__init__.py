@@ -8,13 +8,17 @@ from pathlib import Path
 
 from putuo_community.services.batches import BatchService
 from putuo_community.services.credit import CreditService
+from putuo_community.services.dossier import DossierService
 from putuo_community.services.history import HistoryService
 from putuo_community.services.importing import ImportService
+from putuo_community.services.ledgers import LedgerService
 from putuo_community.services.mappings import MappingStore
 from putuo_community.services.overview import OverviewService
 from putuo_community.services.queries import QueryService
 from putuo_community.services.records import Record, RecordService
 from putuo_community.services.reminders import ReminderService
+from putuo_community.services.settings import UserSettings
+from putuo_community.services.summary import SummaryService
 from putuo_community.storage.database import Database
 
 
@@ -38,12 +42,28 @@ class Services:
     credit: CreditService
     imports: ImportService
     batches: BatchService
+    ledgers: LedgerService
+    summary: SummaryService
+    dossiers: DossierService
+    settings: UserSettings
 
     @classmethod
-    def build(cls, database: Database, *, user: str | None = None, mapping_file: Path | None = None) -> Services:
-        """`mapping_file`: where column mappings chosen in imports are remembered (none: not remembered)."""
+    def build(
+        cls,
+        database: Database,
+        *,
+        user: str | None = None,
+        mapping_file: Path | None = None,
+        settings_file: Path | None = None,
+    ) -> Services:
+        """`mapping_file`: where import column mappings are remembered; `settings_file`: the user's settings.
+
+        Neither given: nothing is remembered (tests, one-off runs).
+        """
         who = user or current_user()
         mappings = MappingStore(mapping_file) if mapping_file is not None else None
+        settings = UserSettings(settings_file)
+        credit = CreditService(database)
         return cls(
             database=database,
             records=RecordService(database, user=who),
@@ -51,9 +71,13 @@ class Services:
             overview=OverviewService(database),
             queries=QueryService(database),
             reminders=ReminderService(database),
-            credit=CreditService(database),
+            credit=credit,
             imports=ImportService(database, user=who, mappings=mappings),
             batches=BatchService(database, user=who),
+            ledgers=LedgerService(database),
+            summary=SummaryService(database, credit),
+            dossiers=DossierService(database, credit, font=settings.dossier_font()),
+            settings=settings,
         )
 
     @property

@@ -200,6 +200,24 @@ class Change:
     new_value: str
 
 
+def change_from_row(row: Mapping[str, Any]) -> Change:
+    """A stored history row as a person reads it: labels instead of register and field keys."""
+    register = REGISTERS.get(row["register"])
+    field_label = ""
+    if register is not None and row["field"] and register.has_field(row["field"]):
+        field_label = register.field(row["field"]).label
+    return Change(
+        changed_at=row["changed_at"],
+        user=row["user"] or "",
+        action=row["action"],
+        register_label=register.label if register else row["register"],
+        record_title=row["record_title"] or "",
+        field_label=field_label,
+        old_value=row["old_value"] or "",
+        new_value=row["new_value"] or "",
+    )
+
+
 class HistoryService:
     def __init__(self, database: Database) -> None:
         self.database = database
@@ -208,24 +226,7 @@ class HistoryService:
         """The most recent changes in one estate's dossier, newest first."""
         query = select(HISTORY).where(HISTORY.c.estate_id == estate_id).order_by(HISTORY.c.id.desc()).limit(limit)
         with self.database.read() as conn:
-            return [self._change(dict(row._mapping)) for row in conn.execute(query)]
-
-    @staticmethod
-    def _change(row: Mapping[str, Any]) -> Change:
-        register = REGISTERS.get(row["register"])
-        field_label = ""
-        if register is not None and row["field"] and register.has_field(row["field"]):
-            field_label = register.field(row["field"]).label
-        return Change(
-            changed_at=row["changed_at"],
-            user=row["user"] or "",
-            action=row["action"],
-            register_label=register.label if register else row["register"],
-            record_title=row["record_title"] or "",
-            field_label=field_label,
-            old_value=row["old_value"] or "",
-            new_value=row["new_value"] or "",
-        )
+            return [change_from_row(dict(row._mapping)) for row in conn.execute(query)]
 
     def last_change_on(self, estate_id: int) -> datetime | None:
         with self.database.read() as conn:

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, select
 
 from putuo_community.domain.errors import UserError
 from putuo_community.domain.fields import Field, FieldType
-from putuo_community.domain.formatting import format_value
+from putuo_community.domain.formatting import format_value, is_masked
 from putuo_community.domain.parsing import Parsed, clean_text, neighbourhood_key, normalise_header, parse_cell
 from putuo_community.domain.registers import ESTATE_ALIASES, NEIGHBOURHOODS
 from putuo_community.domain.validation import record_problems
@@ -263,6 +263,8 @@ class _Planner:
             for index, key in mapping.items()
             if key in known
         ]
+        # Personal columns of an exported ledger come masked (138****5678): such a cell keeps what is stored.
+        self.personal = frozenset(index for index, f, *_rest in self.fields if f.personal)
         self.street_cache: dict[str, int | None] = {}
         self.neighbourhood_keys: dict[tuple[int, str], tuple[int, str]] = {}
         self.required = [f for f in self.register.fields if f.required]
@@ -317,6 +319,9 @@ class _Planner:
         width = len(cells)
         for index, f, unit, memo, is_lookup in self.fields:
             raw = cells[index] if index < width else None
+            if index in self.personal and is_masked(raw):
+                warnings.append(f"{f.label}：已脱敏（含*号），保留原值，不导入")
+                continue
             # one memo per Python type: 1, 1.0 and True are equal keys but not the same cell
             of_type = memo.get(type(raw))
             if of_type is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, Select, Table, and_, or_, select
 
 from putuo_community.domain.fields import FieldType, Register
 from putuo_community.domain.registers import REGISTERS, get_register
@@ -21,11 +21,13 @@ _TEXTUAL = (FieldType.TEXT, FieldType.LONG_TEXT, FieldType.CHOICE)
 
 
 def street_filter_kind(register: Register) -> str:
-    """How a register is narrowed by 街镇: "direct" (own street_id), "estate" (through its estate) or ""."""
+    """How a register is narrowed by 街镇: "direct" (own street_id), "estate" or "term" (through them), or ""."""
     if register.has_field("street_id") and register.field("street_id").ref == "streets":
         return "direct"
     if register.estate_field and register.field(register.estate_field).ref == "estates":
         return "estate"
+    if register.has_field("term_id"):
+        return "term"  # committee members: through their term's estate
     return ""
 
 
@@ -49,21 +51,7 @@ class QueryService:
         estate, then by their own title.
         """
         register = get_register(register_key)
-        query, table = select_with_titles(register)
-        if street_id is not None:
-            kind = street_filter_kind(register)
-            if kind == "direct":
-                query = query.where(table.c.street_id == street_id)
-            elif kind == "estate":
-                estates = TABLES["estates"]
-                in_street = select(estates.c.id).where(estates.c.street_id == street_id)
-                query = query.where(table.c[register.estate_field].in_(in_street))
-            else:
-                raise ValueError(f"register {register.key} cannot be filtered by street")
-        words = search.split()
-        if words:
-            columns = self._searchable(register, query, table)
-            query = query.where(and_(*(self._word_matches(register, table, columns, w) for w in words)))
+        query, table = filtered_query(register, street_id=street_id, search=search)
         order: list[Any] = []
         if register.estate_field and register.estate_field != register.title_field:
             order.append(query.selected_columns[f"{register.estate_field}__title"])
@@ -74,25 +62,48 @@ class QueryService:
         with self.database.read() as conn:
             return [row_to_record(register, row) for row in conn.execute(query)]
 
-    @staticmethod
-    def _searchable(register: Register, query: Any, table: Any) -> list[Any]:
-        columns: list[Any] = [table.c[f.key] for f in register.fields if f.type in _TEXTUAL]
-        for ref_field in register.ref_fields:
-            target = REGISTERS[ref_field.ref]
-            if target.field(target.title_field).type in _TEXTUAL:
-                # The joined title column, without its label, so it can stand in WHERE.
-                columns.append(query.selected_columns[f"{ref_field.key}__title"].element)
-        return columns
 
-    @staticmethod
-    def _word_matches(register: Register, table: Any, columns: list[Any], word: str) -> ColumnElement[bool]:
-        alternatives: list[ColumnElement[bool]] = [c.contains(word, autoescape=True) for c in columns]
-        if register.key == "estates":
-            aliases = TABLES["estate_aliases"]
-            alternatives.append(
-                table.c.id.in_(select(aliases.c.estate_id).where(aliases.c.alias.contains(word, autoescape=True)))
-            )
-        return or_(*alternatives)
+def filtered_query(register: Register, *, street_id: int | None = None, search: str = "") -> tuple[Select[Any], Table]:
+    """The records of `register` narrowed as a list page narrows them, with the titles they refer to."""
+    query, table = select_with_titles(register)
+    if street_id is not None:
+        estates = TABLES["estates"]
+        in_street = select(estates.c.id).where(estates.c.street_id == street_id)
+        kind = street_filter_kind(register)
+        if kind == "direct":
+            query = query.where(table.c.street_id == street_id)
+        elif kind == "estate":
+            query = query.where(table.c[register.estate_field].in_(in_street))
+        elif kind == "term":
+            terms = TABLES["committee_terms"]
+            query = query.where(table.c.term_id.in_(select(terms.c.id).where(terms.c.estate_id.in_(in_street))))
+        else:
+            raise ValueError(f"register {register.key} cannot be filtered by street")
+    words = search.split()
+    if words:
+        columns = _searchable(register, query, table)
+        query = query.where(and_(*(_word_matches(register, table, columns, w) for w in words)))
+    return query, table
 
 
-__all__ = ["QueryService", "street_filter_kind"]
+def _searchable(register: Register, query: Any, table: Any) -> list[Any]:
+    columns: list[Any] = [table.c[f.key] for f in register.fields if f.type in _TEXTUAL]
+    for ref_field in register.ref_fields:
+        target = REGISTERS[ref_field.ref]
+        if target.field(target.title_field).type in _TEXTUAL:
+            # The joined title column, without its label, so it can stand in WHERE.
+            columns.append(query.selected_columns[f"{ref_field.key}__title"].element)
+    return columns
+
+
+def _word_matches(register: Register, table: Any, columns: list[Any], word: str) -> ColumnElement[bool]:
+    alternatives: list[ColumnElement[bool]] = [c.contains(word, autoescape=True) for c in columns]
+    if register.key == "estates":
+        aliases = TABLES["estate_aliases"]
+        alternatives.append(
+            table.c.id.in_(select(aliases.c.estate_id).where(aliases.c.alias.contains(word, autoescape=True)))
+        )
+    return or_(*alternatives)
+
+
+__all__ = ["QueryService", "filtered_query", "street_filter_kind"]

@@ -1,0 +1,130 @@
+"""Everything one estate's dossier shows, loaded for many estates at once (one query per register).
+
+A batch of a thousand dossiers must not make a thousand queries per register: the loader
+reads a chunk of estates' records register by register and hands out one `EstateFile`
+per estate.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from putuo_community.domain.credit import WarningThresholds
+from putuo_community.domain.registers import REGISTERS
+from putuo_community.services.credit import CompanyStanding
+from putuo_community.services.history import HISTORY, Change, change_from_row
+from putuo_community.services.records import Record, row_to_record, select_with_titles
+from putuo_community.storage.schema import TABLES
+
+# The registers a dossier lists, each owned by an estate through its estate field.
+ESTATE_REGISTERS = (
+    "estate_aliases",
+    "buildings",
+    "committee_terms",
+    "committee_activities",
+    "contracts",
+    "projects",
+    "lifts",
+    "lift_projects",
+    "funds",
+    "estate_issues",
+    "attachments",
+)
+RECENT_CHANGES = 15
+
+
+@dataclass
+class EstateFile:
+    """One estate's records, as the dossier sections read them."""
+
+    estate: Record
+    street: str
+    records: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
+    members: dict[int, list[Record]] = field(default_factory=lambda: defaultdict(list))  # term id → members
+    company: Record | None = None
+    standing: CompanyStanding | None = None
+    credit_events: list[Record] = field(default_factory=list)  # the serving company's, newest first
+    changes: list[Change] = field(default_factory=list)
+
+    def of(self, register_key: str) -> list[Record]:
+        return self.records[register_key]
+
+
+@dataclass(frozen=True)
+class DossierContext:
+    """What every dossier of one run shares."""
+
+    today: date
+    standings: dict[int, CompanyStanding]
+    thresholds: WarningThresholds
+
+
+def load_estate_files(conn: Connection, estate_ids: Sequence[int], context: DossierContext) -> list[EstateFile]:
+    """The records of `estate_ids`' dossiers, in the order of `estate_ids`."""
+    ids = list(estate_ids)
+    estates_register = REGISTERS["estates"]
+    query, table = select_with_titles(estates_register)
+    streets = dict(conn.execute(select(TABLES["streets"].c.id, TABLES["streets"].c.name)).all())
+    files: dict[int, EstateFile] = {}
+    for row in conn.execute(query.where(table.c.id.in_(ids))):
+        record = row_to_record(estates_register, row)
+        files[record.id] = EstateFile(record, streets.get(record.values["street_id"], ""))
+    for key in ESTATE_REGISTERS:
+        register = REGISTERS[key]
+        query, table = select_with_titles(register)
+        estate_column = table.c[register.estate_field]
+        for row in conn.execute(query.where(estate_column.in_(ids)).order_by(table.c.id)):
+            record = row_to_record(register, row)
+            files[record.values[register.estate_field]].records[key].append(record)
+    _load_members(conn, files)
+    _load_companies(conn, files, context)
+    for estate_id, estate_file in files.items():
+        rows = conn.execute(
+            select(HISTORY).where(HISTORY.c.estate_id == estate_id).order_by(HISTORY.c.id.desc()).limit(RECENT_CHANGES)
+        )
+        estate_file.changes = [change_from_row(dict(r._mapping)) for r in rows]
+    return [files[i] for i in ids if i in files]
+
+
+def _load_members(conn: Connection, files: dict[int, EstateFile]) -> None:
+    term_estate = {t.id: estate_id for estate_id, f in files.items() for t in f.of("committee_terms")}
+    if not term_estate:
+        return
+    register = REGISTERS["committee_members"]
+    query, table = select_with_titles(register)
+    for row in conn.execute(query.where(table.c.term_id.in_(list(term_estate))).order_by(table.c.id)):
+        record = row_to_record(register, row)
+        term_id = record.values["term_id"]
+        files[term_estate[term_id]].members[term_id].append(record)
+
+
+def _load_companies(conn: Connection, files: dict[int, EstateFile], context: DossierContext) -> None:
+    company_ids = {f.estate.values["company_id"] for f in files.values()} - {None}
+    if not company_ids:
+        return
+    companies_register, events_register = REGISTERS["companies"], REGISTERS["credit_events"]
+    query, table = select_with_titles(companies_register)
+    companies = {
+        row.id: row_to_record(companies_register, row) for row in conn.execute(query.where(table.c.id.in_(company_ids)))
+    }
+    query, table = select_with_titles(events_register)
+    events: dict[int, list[Record]] = defaultdict(list)
+    rows = conn.execute(
+        query.where(table.c.company_id.in_(company_ids)).order_by(table.c.scored_on.desc(), table.c.id.desc())
+    )
+    for row in rows:
+        record = row_to_record(events_register, row)
+        events[record.values["company_id"]].append(record)
+    for f in files.values():
+        company_id: Any = f.estate.values["company_id"]
+        if company_id is None:
+            continue
+        f.company = companies.get(company_id)
+        f.standing = context.standings.get(company_id)
+        f.credit_events = events.get(company_id, [])

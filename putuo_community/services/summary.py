@@ -1,0 +1,317 @@
+"""The district summary (汇总表): one row per 街镇 and a district row, each rate saying how it is computed.
+
+Every figure is counted from the registers with a handful of queries; the rules (when a
+committee is due, when a 换届 step is late, a lift's age, the fund's 30 % line, a company's
+warning level) are the domain's, so the summary and the reminders can never disagree.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from putuo_community.domain.committee import (
+    RenewalEvents,
+    formation_due_on,
+    operation_compliance,
+    overdue_milestones,
+)
+from putuo_community.domain.credit import WarningLevel
+from putuo_community.domain.dates import add_months
+from putuo_community.domain.fund import needs_topup
+from putuo_community.domain.lifts import lift_age_years
+from putuo_community.io.summary_book import SummaryColumn, SummaryReport, write_summary
+from putuo_community.services.credit import CreditService
+from putuo_community.storage.database import Database
+from putuo_community.storage.schema import TABLES
+
+FORMATION_TARGET = Decimal("0.95")
+OPERATION_TARGET = Decimal("0.85")
+PLAN_YEARS = (2021, 2025)  # the 十四五 plan's renovation targets are cumulative over these batch years
+REPAIR_PLAN_AREA = Decimal(350)  # 综合修缮, 万㎡
+COMPLETE_PLAN_AREA = Decimal(36)  # 成套改造, 万㎡
+RENEWAL_WATCH_MONTHS = 6
+OLD_LIFT_YEARS = 15
+COMPLETED_STAGES = frozenset({"竣工验收", "审价审计", "满意度回访"})
+LIFT_PROJECT_GROUPS = (
+    ("前期", frozenset({"方案", "意愿征询", "费用分摊协议", "设计", "公示", "审批"})),
+    ("施工", frozenset({"施工"})),
+    ("已竣工", frozenset({"验收", "使用登记"})),
+)
+_TEN_THOUSAND = Decimal(10000)
+
+
+@dataclass
+class _Tally:
+    """The counts of one 街镇 (or of the district)."""
+
+    estates: int = 0
+    eligible: int = 0  # 符合组建条件
+    formed: int = 0
+    operating: int = 0  # estates with a committee in term, judged for 规范运作
+    compliant: int = 0
+    renewal_overdue: int = 0
+    companies: dict[WarningLevel, set[int]] = field(default_factory=lambda: defaultdict(set))
+    lifts: int = 0
+    old_lifts: int = 0
+    old_assessed: int = 0
+    monitored: int = 0
+    lift_projects: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    repair_area: Decimal = Decimal(0)  # ㎡
+    complete_area: Decimal = Decimal(0)
+    fund_low: int = 0
+
+
+def _rate(part: int, whole: int) -> Decimal | None:
+    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001")) if whole else None
+
+
+def _wan(square_metres: Decimal) -> Decimal:
+    return (square_metres / _TEN_THOUSAND).quantize(Decimal("0.01"))
+
+
+COLUMNS = (
+    SummaryColumn("小区数", "count", group="小区"),
+    SummaryColumn(
+        "符合组建条件",
+        "count",
+        group="业主大会、业委会",
+        note="已成立业主大会，或交付面积过半、首次交付满两年（组建已到期）的小区",
+    ),
+    SummaryColumn("已组建业委会", "count", group="业主大会、业委会", note="符合条件且登记了未终止的业委会届次的小区"),
+    SummaryColumn(
+        "组建率",
+        "rate",
+        target=FORMATION_TARGET,
+        group="业主大会、业委会",
+        note="符合条件的小区业委会组建率 = 已组建业委会 ÷ 符合组建条件；目标 ≥95%（十四五规划）",
+    ),
+    SummaryColumn(
+        "规范运作达标率",
+        "rate",
+        target=OPERATION_TARGET,
+        group="业主大会、业委会",
+        note="任期内业委会中，近12个月（或自任期开始）每2个月召开会议、每年召开业主大会、每月设接待日均有记录的比例；"
+        "目标 ≥85%（十四五规划）",
+    ),
+    SummaryColumn(
+        "换届逾期",
+        "count",
+        group="业主大会、业委会",
+        note="最近一届业委会的换届步骤（书面报告、换届小组、印章移交、选举、备案、审计）有逾期未完成的小区数",
+    ),
+    SummaryColumn("红色预警", "count", group="在管物业企业", note="在本街镇有在管小区的物业企业，按信用预警等级计数"),
+    SummaryColumn("橙色预警", "count", group="在管物业企业"),
+    SummaryColumn("黄色预警", "count", group="在管物业企业"),
+    SummaryColumn("电梯总数", "count", group="电梯"),
+    SummaryColumn("满15年", "count", group="电梯", note="投用满15年的电梯"),
+    SummaryColumn("满15年已评估", "count", group="电梯", note="投用满15年且登记了安全评估日期的电梯"),
+    SummaryColumn("已装远程监测", "count", group="电梯"),
+    *(
+        SummaryColumn(label, "count", group="加装电梯项目", note="按当前阶段：" + "、".join(sorted(stages)))
+        for label, stages in LIFT_PROJECT_GROUPS
+    ),
+    SummaryColumn(
+        "综合修缮完成面积",
+        "area",
+        group="修缮改造（万㎡）",
+        note=f"{PLAN_YEARS[0]}–{PLAN_YEARS[1]}年批次、已竣工验收的综合修缮项目建筑面积；全区对照规划 350 万㎡",
+    ),
+    SummaryColumn(
+        "成套改造完成面积",
+        "area",
+        group="修缮改造（万㎡）",
+        note=f"{PLAN_YEARS[0]}–{PLAN_YEARS[1]}年批次、已竣工验收的成套改造项目建筑面积；全区对照规划 36 万㎡",
+    ),
+    SummaryColumn(
+        "维修资金低于30%",
+        "count",
+        group="维修资金",
+        note="最近一次登记的账面余额低于首期归集金额30%、应启动续筹的小区数",
+    ),
+)
+FORMATION_RATE_COLUMN = 3
+OPERATION_RATE_COLUMN = 4
+
+
+class SummaryService:
+    def __init__(self, database: Database, credit: CreditService) -> None:
+        self.database = database
+        self.credit = credit
+
+    def report(self, *, today: date) -> SummaryReport:
+        levels = {s.company_id: s.level for s in self.credit.company_standings(today=today)}
+        with self.database.read() as conn:
+            streets = [(row.id, row.name) for row in conn.execute(select(TABLES["streets"]).order_by("id"))]
+            tallies = {sid: _Tally() for sid, _name in streets}
+            _count(conn, tallies, levels, today)
+        district = _Tally()
+        for tally in tallies.values():
+            _add(district, tally)
+        rows = tuple((name, _values(tallies[sid])) for sid, name in streets)
+        notes = (
+            f"统计截至 {today.isoformat()}，数据来自本系统登记的各类台账；未登记的事项不计入。",
+            f"修缮改造完成面积全区合计：综合修缮 {_wan(district.repair_area)} 万㎡，"
+            f"为规划目标 {REPAIR_PLAN_AREA} 万㎡ 的 {_percent(_wan(district.repair_area), REPAIR_PLAN_AREA)}；"
+            f"成套改造 {_wan(district.complete_area)} 万㎡，"
+            f"为规划目标 {COMPLETE_PLAN_AREA} 万㎡ 的 {_percent(_wan(district.complete_area), COMPLETE_PLAN_AREA)}。",
+            "物业企业预警等级按本区信用信息预警阈值（可在设置中调整）计算；全区合计中同一企业只计一次。",
+            "目标值来源：普陀区城市管理精细化“十四五”规划。",
+        )
+        return SummaryReport(
+            title="普陀区住宅小区综合管理情况汇总表",
+            as_of=today,
+            columns=COLUMNS,
+            rows=rows,
+            total=_values(district),
+            notes=notes,
+            chart_columns=(FORMATION_RATE_COLUMN, OPERATION_RATE_COLUMN),
+        )
+
+    def export(self, path: Path, *, today: date) -> SummaryReport:
+        report = self.report(today=today)
+        write_summary(report, path)
+        return report
+
+
+def _percent(part: Decimal, whole: Decimal) -> str:
+    return f"{part / whole * 100:.1f}%"
+
+
+def _values(t: _Tally) -> tuple[int | Decimal | None, ...]:
+    return (
+        t.estates,
+        t.eligible,
+        t.formed,
+        _rate(t.formed, t.eligible),
+        _rate(t.compliant, t.operating),
+        t.renewal_overdue,
+        len(t.companies[WarningLevel.RED]),
+        len(t.companies[WarningLevel.ORANGE]),
+        len(t.companies[WarningLevel.YELLOW]),
+        t.lifts,
+        t.old_lifts,
+        t.old_assessed,
+        t.monitored,
+        *(t.lift_projects[label] for label, _stages in LIFT_PROJECT_GROUPS),
+        _wan(t.repair_area),
+        _wan(t.complete_area),
+        t.fund_low,
+    )
+
+
+def _add(total: _Tally, part: _Tally) -> None:
+    for name in (
+        "estates",
+        "eligible",
+        "formed",
+        "operating",
+        "compliant",
+        "renewal_overdue",
+        "lifts",
+        "old_lifts",
+        "old_assessed",
+        "monitored",
+        "repair_area",
+        "complete_area",
+        "fund_low",
+    ):
+        setattr(total, name, getattr(total, name) + getattr(part, name))
+    for level, ids in part.companies.items():
+        total.companies[level] |= ids  # a company serving two 街镇 counts once for the district
+    for label, count in part.lift_projects.items():
+        total.lift_projects[label] += count
+
+
+def _rows(conn: Connection, key: str, *columns: str) -> Iterable[Any]:
+    table = TABLES[key]
+    return conn.execute(select(*(table.c[c] for c in columns)))
+
+
+def _count(conn: Connection, tallies: dict[int, _Tally], levels: dict[int, WarningLevel], today: date) -> None:
+    street_of: dict[int, int] = {}
+    eligible_estates: set[int] = set()
+    for e in _rows(
+        conn, "estates", "id", "street_id", "has_assembly", "first_delivery_on", "half_delivered_on", "company_id"
+    ):
+        street_of[e.id] = e.street_id
+        tally = tallies[e.street_id]
+        tally.estates += 1
+        due = formation_due_on(first_delivery_on=e.first_delivery_on, half_area_delivered_on=e.half_delivered_on)
+        if e.has_assembly or (due is not None and due <= today):
+            tally.eligible += 1
+            eligible_estates.add(e.id)
+        if e.company_id is not None and levels.get(e.company_id, WarningLevel.GREEN) is not WarningLevel.GREEN:
+            tally.companies[levels[e.company_id]].add(e.company_id)
+    activities: dict[int, dict[str, list[date]]] = defaultdict(lambda: defaultdict(list))
+    for a in _rows(conn, "committee_activities", "estate_id", "kind", "held_on"):
+        activities[a.estate_id][a.kind].append(a.held_on)
+    latest: dict[int, Any] = {}
+    for t in conn.execute(select(TABLES["committee_terms"])):
+        if t.estate_id not in latest or t.term_no > latest[t.estate_id].term_no:
+            latest[t.estate_id] = t
+    for estate_id, term in latest.items():
+        tally = tallies[street_of[estate_id]]
+        if term.dissolved_on is not None and term.dissolved_on <= today:
+            continue
+        if estate_id in eligible_estates:
+            tally.formed += 1
+        if term.start_on is not None and term.end_on is not None and term.start_on <= today <= term.end_on:
+            tally.operating += 1
+            start = max(term.start_on, add_months(today, -12) + timedelta(days=1))
+            kinds = activities[estate_id]
+            report = operation_compliance(
+                meeting_dates=kinds["业委会会议"],
+                assembly_dates=kinds["业主大会"],
+                reception_dates=kinds["接待日"],
+                period_start=start,
+                period_end=today,
+            )
+            tally.compliant += report.compliant
+        if term.end_on is not None and today >= add_months(term.end_on, -RENEWAL_WATCH_MONTHS):
+            events = RenewalEvents(
+                report_on=term.renewal_report_on,
+                group_formed_on=term.renewal_group_on,
+                seals_handover_on=term.seals_handover_on,
+                election_on=term.renewal_election_on,
+                filed_on=term.renewal_filed_on,
+                audit_on=term.renewal_audit_on,
+            )
+            tally.renewal_overdue += bool(overdue_milestones(term.end_on, events, today))
+    for lift in _rows(conn, "lifts", "estate_id", "first_use_on", "assessed_on", "remote_monitoring"):
+        tally = tallies[street_of[lift.estate_id]]
+        tally.lifts += 1
+        tally.monitored += bool(lift.remote_monitoring)
+        if lift.first_use_on is not None and lift_age_years(lift.first_use_on, today) >= OLD_LIFT_YEARS:
+            tally.old_lifts += 1
+            tally.old_assessed += lift.assessed_on is not None
+    for p in _rows(conn, "lift_projects", "estate_id", "stage"):
+        for label, stages in LIFT_PROJECT_GROUPS:
+            if p.stage in stages:
+                tallies[street_of[p.estate_id]].lift_projects[label] += 1
+    for p in _rows(conn, "projects", "estate_id", "kind", "stage", "batch_year", "floor_area"):
+        in_plan = p.batch_year is not None and PLAN_YEARS[0] <= p.batch_year <= PLAN_YEARS[1]
+        if not in_plan or p.stage not in COMPLETED_STAGES or p.floor_area is None:
+            continue
+        tally = tallies[street_of[p.estate_id]]
+        if p.kind == "综合修缮":
+            tally.repair_area += p.floor_area
+        elif p.kind == "成套改造":
+            tally.complete_area += p.floor_area
+    latest_fund: dict[int, Any] = {}
+    for f in _rows(conn, "funds", "estate_id", "as_of", "initial_amount", "balance"):
+        if f.estate_id not in latest_fund or f.as_of > latest_fund[f.estate_id].as_of:
+            latest_fund[f.estate_id] = f
+    for estate_id, f in latest_fund.items():
+        if f.initial_amount and f.balance is not None and needs_topup(balance=f.balance, initial=f.initial_amount):
+            tallies[street_of[estate_id]].fund_low += 1
+
+
+__all__ = ["COLUMNS", "SummaryReport", "SummaryService"]

@@ -1,0 +1,123 @@
+"""The district summary counts what the registers hold, street by street, with rates computed as stated."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+
+from putuo_community.services import Services
+from putuo_community.services.summary import COLUMNS
+
+TODAY = date(2026, 11, 24)
+
+
+def _street(services: Services, name: str) -> int:
+    return services.records.list("streets", filters={"name": name})[0].id
+
+
+def _estate(services: Services, street: str, name: str, **values: Any) -> int:
+    return services.records.create("estates", {"name": name, "street_id": _street(services, street), **values})
+
+
+def _column(header: str) -> int:
+    return [c.header for c in COLUMNS].index(header)
+
+
+def _build(services: Services) -> None:
+    # 长征镇: three estates due for a committee (one has an 业主大会), one formed; one not yet due.
+    formed = _estate(services, "长征镇", "梅川一村", has_assembly=True, first_delivery_on=date(1995, 5, 1))
+    _estate(services, "长征镇", "梅川二村", first_delivery_on=date(1996, 5, 1))
+    _estate(services, "长征镇", "中环家园", half_delivered_on=date(2020, 1, 1))
+    _estate(services, "长征镇", "新盘", first_delivery_on=date(2026, 1, 1))
+    services.records.create(
+        "committee_terms",
+        {
+            "estate_id": formed,
+            "term_no": 3,
+            "start_on": date(2022, 6, 1),
+            "end_on": date(2027, 3, 31),  # within six months: 换届 report was due 2026-10-31
+        },
+    )
+    services.records.create(
+        "lifts", {"estate_id": formed, "registration_code": "31103107002009", "first_use_on": date(2005, 3, 1)}
+    )
+    services.records.create(
+        "lifts",
+        {
+            "estate_id": formed,
+            "registration_code": "31103107002010",
+            "first_use_on": date(2008, 3, 1),
+            "assessed_on": date(2024, 5, 1),
+            "remote_monitoring": True,
+        },
+    )
+    services.records.create(
+        "funds",
+        {
+            "estate_id": formed,
+            "as_of": date(2026, 6, 30),
+            "initial_amount": Decimal(1000000),
+            "balance": Decimal(250000),
+        },
+    )
+    services.records.create(
+        "projects",
+        {
+            "estate_id": formed,
+            "name": "梅川一村综合修缮",
+            "kind": "综合修缮",
+            "stage": "竣工验收",
+            "batch_year": 2023,
+            "floor_area": Decimal(52000),
+        },
+    )
+    # 真如镇: one estate, formed, nothing else.
+    other = _estate(services, "真如镇街道", "真如新村", has_assembly=True)
+    services.records.create(
+        "committee_terms",
+        {"estate_id": other, "term_no": 1, "start_on": date(2025, 1, 1), "end_on": date(2029, 12, 31)},
+    )
+
+
+def test_each_street_row_counts_its_estates(services: Services) -> None:
+    _build(services)
+    report = services.summary.report(today=TODAY)
+    rows = dict(report.rows)
+    assert len(rows) == 10
+    changzheng, zhenru = rows["长征镇"], rows["真如镇街道"]
+    assert changzheng[_column("小区数")] == 4
+    assert changzheng[_column("符合组建条件")] == 3
+    assert changzheng[_column("已组建业委会")] == 1
+    assert changzheng[_column("组建率")] == Decimal("0.3333")
+    assert changzheng[_column("换届逾期")] == 1
+    assert changzheng[_column("电梯总数")] == 2
+    assert changzheng[_column("满15年")] == 2
+    assert changzheng[_column("满15年已评估")] == 1
+    assert changzheng[_column("已装远程监测")] == 1
+    assert changzheng[_column("综合修缮完成面积")] == Decimal("5.20")
+    assert changzheng[_column("维修资金低于30%")] == 1
+    assert zhenru[_column("组建率")] == Decimal(1)
+    assert rows["万里街道"][_column("组建率")] is None  # no estate there: no rate, not 0 %
+    # The district rate is computed from the district's counts, not averaged over streets.
+    assert report.total[_column("符合组建条件")] == 4
+    assert report.total[_column("组建率")] == Decimal("0.5000")
+
+
+def test_the_summary_workbook_states_how_each_rate_is_computed(services: Services, tmp_path: Path) -> None:
+    _build(services)
+    path = tmp_path / "汇总.xlsx"
+    services.summary.export(path, today=TODAY)
+    book = load_workbook(path)
+    assert {"汇总", "说明", "图表"} <= set(book.sheetnames)
+    notes = "\n".join(str(c.value) for row in book["说明"].iter_rows() for c in row if c.value)
+    assert "已组建业委会 ÷ 符合组建条件" in notes
+    assert "≥85%" in notes
+    assert "350 万㎡" in notes
+    summary = book["汇总"]
+    texts = [str(c.value) for row in summary.iter_rows() for c in row if c.value is not None]
+    assert "长征镇" in texts
+    assert any("全区" in t for t in texts)
