@@ -161,7 +161,14 @@ def _write(
     # A DECIMAL value is written in a cell sharing one style (its number format); other values as they are.
     number_formats = {i: decimal_format(f) for i, f in enumerate(fields) if f.type is FieldType.DECIMAL}
     styles = {i: _style_of(sheet, number_format=fmt) for i, fmt in number_formats.items()}
-    decimals = tuple(styles.items())
+    # One cell per DECIMAL column, reused row after row: append() writes a row before it returns.
+    decimal_cells = []
+    for index, style in styles.items():
+        cell = WriteOnlyCell(sheet)
+        cell._style = style  # shared and never changed: no number-format lookup per cell
+        decimal_cells.append((index, cell))
+    # DECIMAL columns are checked for formula-like text in their own loop below.
+    textual = tuple(i for i in range(width) if i not in styles)
     summed = tuple(i for i, f in enumerate(fields) if f.key in spec.totals)
     sums: dict[int, int | Decimal] = dict.fromkeys(summed, 0)
     wrap_style = _style_of(sheet, alignment=_WRAP)
@@ -171,15 +178,17 @@ def _write(
         values = list(row)
         if len(values) != width:
             raise ValueError(f"row {count + 1} has {len(values)} values for {width} columns")
-        for index, value in enumerate(values):
+        for index in textual:
+            value = values[index]
             if type(value) is str and value and (value[0] in _FORMULA_STARTS or not value.isprintable()):
                 values[index] = _text_cell(sheet, value, wrap_style)
-        for index, style in decimals:
+        for index, cell in decimal_cells:
             value = values[index]
-            if value is not None and type(value) is not str and not isinstance(value, Cell):
-                cell = WriteOnlyCell(sheet, value)
-                cell._style = style  # shared and never changed: no number-format lookup per cell
+            if value is not None and type(value) is not str:
+                cell.value = value
                 values[index] = cell
+            elif type(value) is str and value and (value[0] in _FORMULA_STARTS or not value.isprintable()):
+                values[index] = _text_cell(sheet, value, wrap_style)
         for index in summed:
             value = row[index]
             if isinstance(value, int | Decimal) and not isinstance(value, bool):

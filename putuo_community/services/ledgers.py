@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
-from putuo_community.domain.fields import Field, FieldType, Register
+from putuo_community.domain.fields import Field, FieldType
 from putuo_community.domain.formatting import mask_personal
 from putuo_community.io.ledger import LedgerSpec, write_ledger
 from putuo_community.services.import_kinds import ImportKind, get_import_kind
@@ -107,55 +107,70 @@ def ledger_fields(kind: ImportKind) -> tuple[Field, ...]:
 
 
 def ledger_query(kind: ImportKind, *, street_id: int | None, search: str) -> Select[Any]:
-    """The filtered records plus the names the lookup columns show (the estate's 街镇, a member's 小区)."""
+    """The filtered records, one result column per ledger column, in ledger order.
+
+    References come as the names they point at and the lookup columns as the estate's 街镇
+    and name (through the term, for committee members); only the ledger's own columns are
+    read, so no time goes into converting ids and timestamps nobody sees.
+    """
     register = kind.register
     query, table = filtered_query(register, street_id=street_id, search=search)
     estates = TABLES["estates"].alias("lk_estate")
     streets = TABLES["streets"].alias("lk_street")
     joined: Any = query.get_final_froms()[0]
+    order: list[Any] = []
     if register.has_field("term_id") and not register.estate_field:
         terms = TABLES["committee_terms"].alias("lk_term")
         joined = joined.outerjoin(terms, terms.c.id == table.c.term_id)
         joined = joined.outerjoin(estates, estates.c.id == terms.c.estate_id)
     elif register.has_field("estate_id"):
         joined = joined.outerjoin(estates, estates.c.id == table.c.estate_id)
-    else:
-        return query.order_by(*_order(register, query, table))
-    joined = joined.outerjoin(streets, streets.c.id == estates.c.street_id)
-    query = query.select_from(joined).add_columns(
-        streets.c.name.label("_street"), estates.c.name.label("_estate"), streets.c.id.label("_street_id")
-    )
-    return query.order_by(streets.c.id, estates.c.name, *_order(register, query, table))
-
-
-def _order(register: Register, query: Select[Any], table: Any) -> list[Any]:
+    if register.has_field("estate_id") or register.has_field("term_id"):
+        joined = joined.outerjoin(streets, streets.c.id == estates.c.street_id)
+        order = [streets.c.id, estates.c.name]
+    lookups = {"_street": streets.c.name, "_estate": estates.c.name}
+    columns = []
+    for f in ledger_fields(kind):
+        if f.key in lookups:
+            columns.append(lookups[f.key].label(f.key))
+        elif f.type is FieldType.REF:
+            columns.append(query.selected_columns[f"{f.key}__title"])
+        else:
+            columns.append(table.c[f.key])
     if register.key == "estates":
-        return [table.c.street_id, table.c.name, table.c.id]
-    return [table.c[register.title_field], table.c.id]
+        order += [table.c.street_id, table.c.name]
+    else:
+        order.append(table.c[register.title_field])
+    return query.select_from(joined).with_only_columns(*columns).order_by(*order, table.c.id)
 
 
 class LedgerRows:
-    """One database row → the ledger cells: names for references, 是/否, masked personal data."""
+    """One result row of `ledger_query` → the ledger's cells: 是/否, 第3届, masked personal numbers.
+
+    Most columns pass through untouched; only the few that need it are converted, by position.
+    """
 
     def __init__(self, kind: ImportKind, fields: Sequence[Field], *, include_personal: bool) -> None:
-        self.steps: list[Callable[[Any], object]] = [self._step(f, include_personal) for f in fields]
+        self.steps: list[tuple[int, Callable[[Any], object]]] = []
+        for position, f in enumerate(fields):
+            step = self._step(f, include_personal)
+            if step is not None:
+                self.steps.append((position, step))
 
-    def __call__(self, row: Any) -> list[object]:
-        mapping = row._mapping
-        return [step(mapping) for step in self.steps]
+    def __call__(self, row: Sequence[Any]) -> list[object]:
+        cells = list(row)
+        for position, step in self.steps:
+            value = cells[position]
+            if value is not None:
+                cells[position] = step(value)
+        return cells
 
     @staticmethod
-    def _step(f: Field, include_personal: bool) -> Callable[[Any], object]:
-        key = f.key
-        if key.startswith("_"):
-            return lambda m: m.get(key)
-        if f.type is FieldType.REF:
-            title = f"{key}__title"
-            if f.ref == "committee_terms":
-                return lambda m: term_label(m[title]) if m[title] is not None else None
-            return lambda m: m[title]
+    def _step(f: Field, include_personal: bool) -> Callable[[Any], object] | None:
+        if f.type is FieldType.REF and f.ref == "committee_terms":
+            return term_label
         if f.type is FieldType.BOOL:
-            return lambda m: None if m[key] is None else ("是" if m[key] else "否")
+            return lambda value: "是" if value else "否"
         if f.personal and not include_personal:
-            return lambda m: mask_personal(m[key]) if m[key] else m[key]
-        return lambda m: m[key]
+            return lambda value: mask_personal(value) if value else value
+        return None
