@@ -97,11 +97,14 @@ def main(estates: int) -> dict[str, float]:
         out.mkdir()
         all_ids = [i for street in range(1, 11) for i in services.dossiers.estates_of_street(street)][:estates]
         children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self_before = resource.getrusage(resource.RUSAGE_SELF)
         started = time.perf_counter()
         result = services.dossiers.write_batch(all_ids, out, title="普陀区小区档案目录", today=TODAY)
         batch = time.perf_counter() - started
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        own = resource.getrusage(resource.RUSAGE_SELF)
         worker_cpu = (children.ru_utime - children_before.ru_utime) + (children.ru_stime - children_before.ru_stime)
+        main_cpu = (own.ru_utime - self_before.ru_utime) + (own.ru_stime - self_before.ru_stime)
         database.dispose()
     ideal = single * len(all_ids) / min(cores, 4)
     figures = {
@@ -115,6 +118,7 @@ def main(estates: int) -> dict[str, float]:
         "batch_ideal_seconds": ideal,
         "batch_ratio": batch / ideal,
         "worker_cpu_seconds": worker_cpu,
+        "main_cpu_seconds": main_cpu,
         "cores": cores,
     }
     print(
@@ -123,7 +127,8 @@ def main(estates: int) -> dict[str, float]:
         f"批量 {len(result.files):,} 份档案（共 {result.pages:,} 页，含目录）："
         f"{batch:.1f} 秒（目标 < {BATCH_TARGET_SECONDS:.0f} 秒），"
         f"基线（单份用时 × 份数 ÷ {min(cores, 4)} 核）{ideal:.1f} 秒，比值 {batch / ideal:.2f}；"
-        f"工作进程 CPU 时间 {worker_cpu:.1f} 秒（{worker_cpu / batch:.1f} 核）"
+        f"CPU 时间：工作进程 {worker_cpu:.1f} 秒 + 主进程 {main_cpu:.1f} 秒"
+        f"（平均 {(worker_cpu + main_cpu) / batch:.1f} 核）"
     )
     print("RESULT " + json.dumps(figures))
     return figures
@@ -148,7 +153,7 @@ def test_dossiers_print_fast_alone_and_in_a_batch_on_every_core(capsys: pytest.C
     assert figures["batch_dossiers"] == estates
     assert figures["batch_seconds"] < BATCH_TARGET_SECONDS
     if figures["cores"] >= 2:
-        busy_cores = figures["worker_cpu_seconds"] / figures["batch_seconds"]
+        busy_cores = (figures["worker_cpu_seconds"] + figures["main_cpu_seconds"]) / figures["batch_seconds"]
         assert busy_cores > 1.3, f"the batch kept only {busy_cores:.1f} cores busy"
 
 
