@@ -24,10 +24,11 @@ from putuo_community import APP_NAME, APP_TITLE, __version__
 from putuo_community.domain.registers import COMMITTEE_TERMS, COMPANIES, LIFTS, PROJECTS
 from putuo_community.gui.pages.base import Page, PageContext
 from putuo_community.gui.pages.estate_page import EstatePage
+from putuo_community.gui.pages.export_page import ExportPage
 from putuo_community.gui.pages.import_page import ImportPage
-from putuo_community.gui.pages.overview_page import OverviewPage
 from putuo_community.gui.pages.register_page import RegisterPage
 from putuo_community.gui.pages.reminders_page import RemindersPage
+from putuo_community.gui.settings_dialog import FontDialog
 from putuo_community.gui.widgets import enlarged_font
 from putuo_community.gui.worker import BackgroundRunner
 from putuo_community.services import Record, Services
@@ -106,14 +107,7 @@ class MainWindow(QMainWindow):
             ("lifts", RegisterPage(c, LIFTS, self.tr("电梯"), self.tr("住宅电梯的注册、维保、安全评估和处置"))),
             ("reminders", RemindersPage(c, self.tr("提醒"))),
             ("import", ImportPage(c, self.tr("导入"))),
-            (
-                "export",
-                OverviewPage(
-                    c,
-                    self.tr("导出"),
-                    self.tr("把台账导出为 Excel 报送区里。下表是各台账目前的记录数和最近一次更新的时间。"),
-                ),
-            ),
+            ("export", ExportPage(c, self.tr("导出"))),
         ]
         for key, page in pages:
             self.pages[key] = page
@@ -159,6 +153,12 @@ class MainWindow(QMainWindow):
         self.refresh_action.setShortcut(QKeySequence(Qt.Key.Key_F5))
         self.refresh_action.triggered.connect(self.refresh_current_page)
         view_menu.addAction(self.refresh_action)
+
+        tools_menu = self.menuBar().addMenu(self.tr("工具(&T)"))
+        self.font_action = QAction(self.tr("档案字体(&F)…"), self)
+        self.font_action.setStatusTip(self.tr("选择打印小区档案（PDF）所用的字体"))
+        self.font_action.triggered.connect(self.open_font_dialog)
+        tools_menu.addAction(self.font_action)
 
         help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
         about_action = QAction(self.tr("关于(&A)"), self)
@@ -217,6 +217,12 @@ class MainWindow(QMainWindow):
     def _streets_loaded(self, streets: list[Record]) -> None:
         for page in self.pages.values():
             page.set_streets(streets)
+
+    def open_font_dialog(self) -> FontDialog:
+        dialog = FontDialog(self.services, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def show_about(self) -> None:
         QMessageBox.about(

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -16,12 +21,15 @@ from PySide6.QtWidgets import (
 )
 
 from putuo_community.domain.registers import ESTATES, REGISTERS
+from putuo_community.gui.dossier_preview import DossierPreviewDialog
+from putuo_community.gui.long_task import LongTask, export_to_file, run_long_task
 from putuo_community.gui.models import field_text
 from putuo_community.gui.pages.base import PageContext
 from putuo_community.gui.pages.register_page import RegisterPage
 from putuo_community.gui.widgets import enlarged_font
-from putuo_community.gui.worker import Task
+from putuo_community.gui.worker import Progress, Task
 from putuo_community.services import Record
+from putuo_community.services.dossier import safe_file_name
 from putuo_community.services.overview import SectionCount
 
 SECTIONS_DELAY_MS = 150
@@ -31,6 +39,8 @@ class EstatePanel(QFrame):
     """The selected estate: name, basic facts and the number of records per dossier section."""
 
     open_detail_requested = Signal()
+    print_requested = Signal()
+    save_pdf_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -65,6 +75,16 @@ class EstatePanel(QFrame):
         self.detail_button = QPushButton(self.tr("查看全部信息…"))
         self.detail_button.setToolTip(self.tr("也可在列表中双击或按回车"))
         self.detail_button.clicked.connect(self.open_detail_requested)
+        self.print_button = QPushButton(self.tr("打印档案(&P)…"))
+        self.print_button.setToolTip(self.tr("预览并打印这个小区的档案（Ctrl+P）"))
+        self.print_button.clicked.connect(self.print_requested)
+        self.pdf_button = QPushButton(self.tr("导出档案 PDF(&D)…"))
+        self.pdf_button.setToolTip(self.tr("把这个小区的档案保存为 PDF 文件"))
+        self.pdf_button.clicked.connect(self.save_pdf_requested)
+        dossier_buttons = QHBoxLayout()
+        dossier_buttons.addWidget(self.print_button)
+        dossier_buttons.addWidget(self.pdf_button)
+        dossier_buttons.addStretch(1)
 
         self.content = QWidget()
         content_layout = QVBoxLayout(self.content)
@@ -74,6 +94,8 @@ class EstatePanel(QFrame):
         content_layout.addLayout(facts)
         content_layout.addWidget(self.sections_box)
         content_layout.addWidget(self.detail_button, 0, Qt.AlignmentFlag.AlignLeft)
+        content_layout.addSpacing(8)
+        content_layout.addLayout(dossier_buttons)
         content_layout.addStretch(1)
 
         inner = QWidget()
@@ -140,6 +162,8 @@ class EstatePage(RegisterPage):
         super().__init__(context, ESTATES, title, parent=parent)
         self.panel = EstatePanel(self)
         self.panel.open_detail_requested.connect(self.open_detail)
+        self.panel.print_requested.connect(self.print_dossier)
+        self.panel.save_pdf_requested.connect(self.save_dossier_pdf)
         self.splitter.addWidget(self.panel)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
@@ -152,8 +176,26 @@ class EstatePage(RegisterPage):
         self._sections_timer.setInterval(SECTIONS_DELAY_MS)
         self._sections_timer.timeout.connect(self._count_sections)
 
+        self.dossier_task: LongTask | None = None
+        self.preview_dialog: DossierPreviewDialog | None = None
+        self.print_action = QAction(self.tr("打印档案(&P)…"), self)
+        self.print_action.setShortcut(QKeySequence.StandardKey.Print)
+        self.print_action.triggered.connect(self.print_dossier)
+        self.save_pdf_action = QAction(self.tr("导出档案 PDF(&D)…"), self)
+        self.save_pdf_action.triggered.connect(self.save_dossier_pdf)
+        for action in (self.print_action, self.save_pdf_action):
+            action.setEnabled(False)  # until an estate is chosen
+        self.addAction(self.print_action)  # Ctrl+P while the page is shown
+        # The list's context menu: the same commands as the panel's buttons.
+        detail_action = QAction(self.tr("查看全部信息(&V)…"), self)
+        detail_action.triggered.connect(self.open_detail)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.view.addActions([detail_action, self.print_action, self.save_pdf_action])
+
     def _estate_selected(self, record: Record | None) -> None:
         self.panel.show_estate(record)
+        self.print_action.setEnabled(record is not None)
+        self.save_pdf_action.setEnabled(record is not None)
         if self._sections_task is not None:
             self._sections_task.cancel()
             self._sections_task = None
@@ -183,3 +225,65 @@ class EstatePage(RegisterPage):
             label = register.label if register is not None else section.label
             counts.append((section.key, label, section.count))
         self.panel.show_sections(counts)
+
+    # -- the dossier -------------------------------------------------------------------------
+
+    def print_dossier(self) -> LongTask | None:
+        """Ctrl+P: the selected estate's dossier in a print preview, generated in the background."""
+        record = self.current_record()
+        if record is None:
+            return None
+        estate_id, title = record.id, self.tr("{name} 小区档案").format(name=record.title)
+        dossiers = self.context.services.dossiers
+        self.dossier_task = run_long_task(
+            self,
+            self.context.runner,
+            lambda _progress: dossiers.pdf_bytes(estate_id, today=date.today()),
+            title=self.tr("打印档案"),
+            label=self.tr("正在生成“{title}”…").format(title=title),
+            on_result=lambda pdf: self.show_preview(pdf, title),
+        )
+        return self.dossier_task
+
+    def show_preview(self, pdf: bytes, title: str) -> DossierPreviewDialog:
+        if self.preview_dialog is not None:  # one at a time
+            self.preview_dialog.close()
+        dialog = DossierPreviewDialog(pdf, title, self.window())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.destroyed.connect(self._preview_gone)
+        self.preview_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _preview_gone(self) -> None:
+        self.preview_dialog = None
+
+    def save_dossier_pdf(self) -> LongTask | None:
+        """The selected estate's dossier saved as a PDF file where the clerk chooses."""
+        record = self.current_record()
+        if record is None:
+            return None
+        estate_id, name, today = record.id, record.title, date.today()
+        dossiers = self.context.services.dossiers
+
+        def work(path: Path, _progress: Progress) -> tuple[Path, int]:
+            return path, dossiers.write(estate_id, path, today=today)
+
+        def announce(result: tuple[Path, int]) -> str:
+            path, pages = result
+            return self.tr("已导出“{name}”的档案，共 {pages} 页：\n{path}").format(name=name, pages=pages, path=path)
+
+        task = export_to_file(
+            self,
+            self.context.runner,
+            work,
+            dialog_title=self.tr("导出档案 PDF"),
+            file_name=self.tr("{name}小区档案-{date}.pdf").format(name=safe_file_name(name), date=today.isoformat()),
+            suffix=".pdf",
+            file_filter=self.tr("PDF 文件 (*.pdf)"),
+            progress_label=self.tr("正在生成“{name}”的档案…").format(name=name),
+            announce=announce,
+            on_status=self.show_message,
+        )
+        self.dossier_task = task or self.dossier_task
+        return task

@@ -6,19 +6,28 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelInd
 from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
+    QMainWindow,
+    QPushButton,
     QSplitter,
     QWidget,
 )
 
 from putuo_community.domain.fields import FieldType, Register
 from putuo_community.gui.detail_dialog import RecordDetailDialog
+from putuo_community.gui.long_task import LongTask
 from putuo_community.gui.models import RecordTableModel, RowSortProxy
 from putuo_community.gui.pages.base import Page, PageContext, fill_street_combo, street_combo
+from putuo_community.gui.pages.export_page import export_ledger
 from putuo_community.gui.widgets import make_table_view, size_columns
 from putuo_community.services import Record
+from putuo_community.services.import_kinds import IMPORT_KINDS
 from putuo_community.services.queries import street_filter_kind
 
 SEARCH_DELAY_MS = 300  # wait for the clerk to stop typing before querying
+STATUS_MESSAGE_MS = 15_000
+
+# The ledger (import kind) each register exports as: register key → kind key.
+LEDGER_KINDS = {kind.register.key: kind.key for kind in IMPORT_KINDS.values()}
 
 
 class RegisterPage(Page):
@@ -56,6 +65,15 @@ class RegisterPage(Page):
         self.header.addSpacing(8)
         self.header.addWidget(search_label)
         self.header.addWidget(self.search_edit)
+
+        self.export_task: LongTask | None = None
+        self.export_button: QPushButton | None = None
+        if register.key in LEDGER_KINDS:
+            self.export_button = QPushButton(self.tr("导出台账(&E)…"), self)
+            self.export_button.setToolTip(self.tr("把列表中的记录（按当前的街镇和搜索筛选）导出为 Excel 台账"))
+            self.export_button.clicked.connect(self.export_ledger)
+            self.header.addSpacing(8)
+            self.header.addWidget(self.export_button)
 
         self.model = RecordTableModel(register, self)
         self.proxy = RowSortProxy(self)
@@ -162,6 +180,32 @@ class RegisterPage(Page):
             return None
         record: Record = self.proxy.row_object(index.row())
         return self.show_detail(record)
+
+    # -- export --------------------------------------------------------------------------------
+
+    def export_ledger(self) -> LongTask | None:
+        """The records the list shows (same 街镇, same search), as an Excel ledger; personal numbers masked."""
+        kind_key = LEDGER_KINDS.get(self.register.key)
+        if kind_key is None:
+            return None
+        task = export_ledger(
+            self,
+            self.context,
+            kind_key,
+            street_id=self.street_id,
+            street_name=self.street_filter.currentText(),
+            search=self.search_edit.text(),
+            include_personal=False,
+            on_status=self.show_message,
+        )
+        self.export_task = task or self.export_task
+        return task
+
+    def show_message(self, text: str) -> None:
+        """A passing note in the window's status bar (what was exported where)."""
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(text.replace("\n", " "), STATUS_MESSAGE_MS)
 
     def show_detail(self, record: Record) -> RecordDetailDialog:
         if self.detail_dialog is not None:  # one at a time
