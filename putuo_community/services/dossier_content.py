@@ -7,6 +7,7 @@ timeline, lift age and flags, the fund's ratio, the completeness gaps).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -29,6 +30,7 @@ from putuo_community.domain.lifts import lift_age_years, needs_assessment, remot
 from putuo_community.domain.registers import REGISTERS
 from putuo_community.io.document import Document, Facts, Section, Table, Text
 from putuo_community.services.dossier_data import EstateFile
+from putuo_community.services.history import Change
 from putuo_community.services.records import Record
 
 NUMERALS = "一二三四五六七八九十"
@@ -493,7 +495,7 @@ def _changes(data: EstateFile) -> Section:
             c.register_label,
             c.record_title,
             c.field_label,
-            _change_text(c.old_value, c.new_value),
+            _change_text(c),
         )
         for c in data.changes
     )
@@ -505,7 +507,19 @@ def _changes(data: EstateFile) -> Section:
     return Section("近期变更", (table,))
 
 
-def _change_text(old: str, new: str) -> str:
-    if old and new:
-        return f"{old} → {new}"
-    return new or old
+def _change_text(change: Change) -> str:
+    """What changed, as a person reads it; a created or deleted record's snapshot is summarised, not dumped."""
+    if change.action in ("新增", "删除"):
+        snapshot = change.new_value if change.action == "新增" else change.old_value
+        return f"{change.action}记录（{len(_snapshot_keys(snapshot))} 项内容）" if snapshot else f"{change.action}记录"
+    if change.old_value and change.new_value:
+        return f"{change.old_value} → {change.new_value}"
+    return change.new_value or (f"清除“{change.old_value}”" if change.old_value else "")
+
+
+def _snapshot_keys(snapshot: str) -> list[str]:
+    try:
+        data = json.loads(snapshot)
+    except ValueError:
+        return []
+    return list(data) if isinstance(data, dict) else []

@@ -129,7 +129,7 @@ def ledger_query(kind: ImportKind, *, street_id: int | None, search: str) -> Sel
         joined = joined.outerjoin(streets, streets.c.id == estates.c.street_id)
         order = [streets.c.id, estates.c.name]
     lookups = {"_street": streets.c.name, "_estate": estates.c.name}
-    columns = []
+    columns: list[Any] = []
     for f in ledger_fields(kind):
         if f.key in lookups:
             columns.append(lookups[f.key].label(f.key))

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 ROWS = 50_000
+REPEATS = 3
 TARGET_RATIO = 4.0  # issue 3's target; measured 4.1-4.9 on 2 cores so far, printed on every run
 # Until the target is reached the test guards against regressions only: a slower import fails it.
 REGRESSION_RATIO = 6.0
@@ -96,7 +97,7 @@ def measure_import(path: Path, work: Path) -> tuple[float, int]:
     from putuo_community.services import Services
     from putuo_community.storage.database import open_database
 
-    database = open_database(f"sqlite:///{work / 'import.sqlite3'}")
+    database = open_database(f"sqlite:///{work / f'import-{time.monotonic_ns()}.sqlite3'}")
     services = Services.build(database, user="benchmark")
     started = time.perf_counter()
     plan = services.imports.plan(services.imports.read("estates", path))
@@ -106,15 +107,22 @@ def measure_import(path: Path, work: Path) -> tuple[float, int]:
     return elapsed, result.created
 
 
-def main(rows: int) -> dict[str, float]:
+def main(rows: int, repeats: int = REPEATS) -> dict[str, float]:
+    """Best of `repeats` for both the floor and the import: the least disturbed run of each."""
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         path = work / "register.xlsx"
         write_register(path, rows)
-        floor = measure_floor(path, work)
+        floors = []
+        for attempt in range(repeats):
+            attempt_dir = work / f"floor-{attempt}"
+            attempt_dir.mkdir()
+            floors.append(measure_floor(path, attempt_dir))
+        floor = min(floors)
         # Peak memory of the import alone: measured from here on, after the file is written.
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        elapsed, created = measure_import(path, work)
+        runs = [measure_import(path, work) for _ in range(repeats)]
+        elapsed, created = min(runs)
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     figures = {
         "rows": rows,
@@ -126,8 +134,8 @@ def main(rows: int) -> dict[str, float]:
         "peak_before_mb": before / 1024,
     }
     print(
-        f"导入 {rows:,} 行小区台账：{elapsed:.2f} 秒（{rows / elapsed:,.0f} 行/秒），"
-        f"基线（calamine 读取 + sqlite3 executemany）{floor:.2f} 秒，"
+        f"导入 {rows:,} 行小区台账（{repeats} 次中最快）：{elapsed:.2f} 秒（{rows / elapsed:,.0f} 行/秒），"
+        f"基线（calamine 读取 + sqlite3 executemany，{repeats} 次中最快）{floor:.2f} 秒，"
         f"比值 {elapsed / floor:.2f}（目标 ≤ {TARGET_RATIO}）；"
         f"进程内存峰值 {peak_mb:.0f} MB（目标 < {TARGET_PEAK_MB} MB）"
     )

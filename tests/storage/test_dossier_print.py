@@ -147,3 +147,16 @@ def test_a_cancelled_batch_leaves_no_file_behind(district: Services, tmp_path: P
 def test_file_names_are_safe_on_windows() -> None:
     assert safe_file_name('曹杨"新村"/一期:*?') == "曹杨_新村__一期___"
     assert safe_file_name("  梅川一村. ") == "梅川一村"
+
+
+def test_recent_changes_read_as_sentences_not_raw_records(services: Services, tmp_path: Path) -> None:
+    street_id = services.records.list("streets", filters={"name": "万里街道"})[0].id
+    estate_id = services.records.create("estates", {"name": "万里城一街坊", "street_id": street_id, "households": 800})
+    version = services.records.get("estates", estate_id).version
+    services.records.update("estates", estate_id, {"households": 812}, expected_version=version)
+    path = tmp_path / "万里城.pdf"
+    services.dossiers.write(estate_id, path, today=TODAY)
+    text = "\n".join(_text(PdfReader(path)))
+    assert "800 → 812" in text
+    assert "新增记录" in text
+    assert '{"' not in text  # no JSON snapshot in a printed dossier
