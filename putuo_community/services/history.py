@@ -17,7 +17,7 @@ from sqlalchemy import Connection, insert, select
 from putuo_community.domain.fields import Register
 from putuo_community.domain.formatting import plain_value
 from putuo_community.domain.registers import REGISTERS
-from putuo_community.storage.bulk import BulkWriter
+from putuo_community.storage.bulk import BulkWriter, copy_created_to_history
 from putuo_community.storage.database import Database
 from putuo_community.storage.schema import TABLES, change_batches, new_id, now
 
@@ -118,6 +118,8 @@ class ChangeWriter:
         if not records:
             return
         fixed = self._fixed(register, "新增")
+        if self._copy_in_database(register, records, fixed):
+            return
         self._write(
             [
                 {
@@ -130,6 +132,26 @@ class ChangeWriter:
                 for record_id, values in records
             ]
         )
+
+    def _copy_in_database(
+        self, register: Register, records: Sequence[tuple[int, Mapping[str, Any]]], fixed: dict[str, Any]
+    ) -> bool:
+        """A large import on SQLite: let the database write the history rows from the stored records.
+
+        Only for records just inserted with consecutive ids and an estate of their own (or estates
+        themselves), which is every large import; anything else goes through `_write`.
+        """
+        if len(records) < BULK_HISTORY_ROWS or self.conn.dialect.name != "sqlite":
+            return False
+        if not (register.key == "estates" or register.estate_field):
+            return False
+        first, last = records[0][0], records[-1][0]
+        if last - first + 1 != len(records) or any(rid != first + n for n, (rid, _) in enumerate(records)):
+            return False
+        written = copy_created_to_history(self.conn, register.key, first, last, fixed, self._stamp)
+        if written != len(records):  # not our rows after all: never leave the history half-written
+            raise RuntimeError(f"history for {register.key} {first}..{last}: {written} rows, expected {len(records)}")
+        return True
 
     def _estate(self, register: Register, record_id: int, values: Mapping[str, Any]) -> int | None:
         # Records found through a parent (members through their term) ask once per parent.

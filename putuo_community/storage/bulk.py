@@ -11,7 +11,20 @@ from datetime import datetime
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import ColumnClause, Connection, Table, func, insert, literal_column, select, text
+from sqlalchemy import (
+    ColumnClause,
+    Connection,
+    String,
+    Table,
+    case,
+    cast,
+    func,
+    insert,
+    literal,
+    literal_column,
+    select,
+    text,
+)
 
 from putuo_community.domain.fields import FieldType
 from putuo_community.domain.registers import REGISTERS
@@ -123,3 +136,44 @@ class BulkWriter:
             self.conn.execute(
                 text(f"SELECT setval(pg_get_serial_sequence('{key}', 'id'), GREATEST((SELECT MAX(id) FROM {key}), 1))")
             )
+
+
+def copy_created_to_history(
+    conn: Connection, register_key: str, first_id: int, last_id: int, fixed: dict[str, Any], stamp: datetime
+) -> int:
+    """SQLite: one history row per record with ids `first_id`..`last_id`, its values as JSON, in one statement.
+
+    The snapshot is built by SQLite's json functions from the stored row, as the Python
+    path would build it from the values (no empty values, decimals at their scale, true/false),
+    so a 50,000-row import spends no Python time per history row. Returns the rows written.
+    """
+    register = REGISTERS[register_key]
+    table = TABLES[register_key]
+    history = TABLES["change_history"]
+    pairs: list[Any] = []
+    for field in register.fields:
+        column: Any = table.c[field.key]
+        if field.type is FieldType.BOOL:
+            value: Any = case((column == 1, func.json("true")), (column == 0, func.json("false")))
+        elif field.type is FieldType.DECIMAL:
+            value = case((column.is_not(None), func.printf(f"%.{field.decimals}f", column)))  # printf(NULL) is 0.00
+        elif field.type in (FieldType.TEXT, FieldType.LONG_TEXT, FieldType.CHOICE):
+            value = func.nullif(column, "")
+        else:
+            value = column
+        pairs += [literal(field.key), value]
+    estate = table.c.id if register_key == "estates" else table.c[register.estate_field]
+    title = func.coalesce(func.substr(cast(table.c[register.title_field], String), 1, 200), "")
+    values: dict[str, Any] = {
+        **{key: literal(value, type_=history.c[key].type) for key, value in fixed.items() if key != "new_value"},
+        "record_id": table.c.id,
+        "record_title": title,
+        "estate_id": estate,
+        "new_value": func.json_patch("{}", func.json_object(*pairs)),
+        "version": literal(1),
+        "created_at": literal(stamp, type_=history.c.created_at.type),
+        "updated_at": literal(stamp, type_=history.c.updated_at.type),
+    }
+    source = select(*values.values()).where(table.c.id.between(first_id, last_id)).order_by(table.c.id)
+    result = conn.execute(insert(history).from_select(list(values), source))
+    return int(result.rowcount)
