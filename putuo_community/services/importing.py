@@ -19,7 +19,7 @@ from sqlalchemy import Connection, select
 from putuo_community.domain.errors import UserError
 from putuo_community.domain.fields import Field, FieldType
 from putuo_community.domain.formatting import format_value, is_masked
-from putuo_community.domain.parsing import Parsed, clean_text, neighbourhood_key, normalise_header, parse_cell
+from putuo_community.domain.parsing import clean_text, neighbourhood_key, normalise_header, parse_cell
 from putuo_community.domain.registers import ESTATE_ALIASES, NEIGHBOURHOODS
 from putuo_community.domain.validation import record_problems
 from putuo_community.io.report import write_error_report
@@ -257,14 +257,11 @@ class _Planner:
         # A unit in a header ("余额（万元）") applies to every cell below that has none of its own.
         units = {c.index: normalise_header(c.text)[1] for c in source.table.columns}
         known = {f.key for f in self.kind.all_fields}  # unknown keys are reported by _file_problems
-        # Registers repeat most values (types, years, 是/否, streets): each column parses a distinct cell once.
-        self.fields: list[tuple[int, Field, str, dict[type, dict[object, Parsed]], bool]] = [
-            (index, self.kind.field(key), units.get(index, ""), {}, key.startswith("_"))
-            for index, key in mapping.items()
-            if key in known
+        # Registers repeat most values (types, years, 是/否, streets): each column parses a distinct cell once,
+        # and remembers the outcome with its messages already worded.
+        self.fields: list[_Column] = [
+            _Column(index, self.kind.field(key), units.get(index, "")) for index, key in mapping.items() if key in known
         ]
-        # Personal columns of an exported ledger come masked (138****5678): such a cell keeps what is stored.
-        self.personal = frozenset(index for index, f, *_rest in self.fields if f.personal)
         self.street_cache: dict[str, int | None] = {}
         self.neighbourhood_keys: dict[tuple[int, str], tuple[int, str]] = {}
         self.required = [f for f in self.register.fields if f.required]
@@ -317,28 +314,33 @@ class _Planner:
         warnings: list[str] = []
         cells = row.cells
         width = len(cells)
-        for index, f, unit, memo, is_lookup in self.fields:
+        for column in self.fields:
+            index = column.index
             raw = cells[index] if index < width else None
-            if index in self.personal and is_masked(raw):
-                warnings.append(f"{f.label}：已脱敏（含*号），保留原值，不导入")
-                continue
-            # one memo per Python type: 1, 1.0 and True are equal keys but not the same cell
-            of_type = memo.get(type(raw))
-            if of_type is None:
-                of_type = memo[type(raw)] = {}
-            parsed = of_type.get(raw)
-            if parsed is None:
-                parsed = of_type[raw] = parse_cell(f, raw, header_unit=unit)
-            value = parsed.value
-            if parsed.problem:
-                problems.append(f"{f.label}：{parsed.problem}")
-            if parsed.warning:
-                warnings.append(f"{f.label}：{parsed.warning}")
+            if type(raw) is str:
+                outcome = column.texts.get(raw)
+                if outcome is None:
+                    if column.personal and is_masked(raw):
+                        # A masked number from an exported ledger (138****5678) keeps what is stored.
+                        warnings.append(f"{column.field.label}：已脱敏（含*号），保留原值，不导入")
+                        continue
+                    outcome = column.texts[raw] = column.parse(raw)
+            else:
+                # keyed by type too: 1, 1.0 and True are equal keys but not the same cell
+                key = (type(raw), raw)
+                outcome = column.others.get(key)
+                if outcome is None:
+                    outcome = column.others[key] = column.parse(raw)
+            value, problem, warning = outcome
+            if problem is not None:
+                problems.append(problem)
+            if warning is not None:
+                warnings.append(warning)
             if value is not None:
-                if is_lookup:
-                    lookups[f.key] = str(value)
+                if column.is_lookup:
+                    lookups[column.key] = value
                 else:
-                    values[f.key] = value
+                    values[column.key] = value
         if not problems:
             self._resolve(values, lookups, problems, warnings)
         if not problems:
@@ -545,6 +547,35 @@ class _Planner:
             for eid, reason in near
         )
         return None, False, candidates
+
+
+class _Column:
+    """One mapped column of the sheet: its field and what each distinct cell in it parsed to."""
+
+    __slots__ = ("field", "index", "is_lookup", "key", "others", "personal", "texts", "unit")
+
+    def __init__(self, index: int, field: Field, unit: str) -> None:
+        self.index = index
+        self.field = field
+        self.key = field.key
+        self.unit = unit
+        self.is_lookup = field.key.startswith("_")
+        self.personal = field.personal
+        self.texts: dict[str, tuple[Any, str | None, str | None]] = {}
+        self.others: dict[tuple[type, object], tuple[Any, str | None, str | None]] = {}
+
+    def parse(self, raw: object) -> tuple[Any, str | None, str | None]:
+        """(value, problem, warning), the messages prefixed with the field's label; lookups as text."""
+        parsed = parse_cell(self.field, raw, header_unit=self.unit)
+        label = self.field.label
+        value = parsed.value
+        if value is not None and self.is_lookup:
+            value = str(value)
+        return (
+            value,
+            f"{label}：{parsed.problem}" if parsed.problem else None,
+            f"{label}：{parsed.warning}" if parsed.warning else None,
+        )
 
 
 @dataclass(frozen=True)

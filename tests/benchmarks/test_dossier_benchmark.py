@@ -154,7 +154,7 @@ def test_dossiers_print_fast_alone_and_in_a_batch_on_every_core(capsys: pytest.C
     assert figures["batch_seconds"] < BATCH_TARGET_SECONDS
     if figures["cores"] >= 2:
         busy_cores = (figures["worker_cpu_seconds"] + figures["main_cpu_seconds"]) / figures["batch_seconds"]
-        assert busy_cores > 1.3, f"the batch kept only {busy_cores:.1f} cores busy"
+        assert busy_cores > 1.2, f"the batch kept only {busy_cores:.1f} cores busy"  # one core alone: ≤ 1.0
 
 
 if __name__ == "__main__":

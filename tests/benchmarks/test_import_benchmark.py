@@ -22,9 +22,10 @@ import pytest
 
 ROWS = 50_000
 REPEATS = 3
-TARGET_RATIO = 4.0  # issue 3's target; measured 4.1-4.9 on 2 cores so far, printed on every run
-# Until the target is reached the test guards against regressions only: a slower import fails it.
-REGRESSION_RATIO = 6.0
+TARGET_RATIO = 4.0  # issue 3's target: best-of-three runs measure 3.5-3.9 on a quiet 2-core machine
+# The test fails 10 % above the target: on a shared virtual machine the same code has measured
+# up to 0.4 apart between runs, and a noisy run must not hide the real figure printed above it.
+FAIL_RATIO = 4.4
 TARGET_PEAK_MB = 500
 STREETS = ("曹杨新村街道", "长风", "长寿路街道", "甘泉", "石泉路街道", "宜川", "真如镇", "万里", "长征镇", "桃浦")
 HEADER = (
@@ -159,7 +160,7 @@ def test_import_of_a_large_register_is_measured_against_the_floor(capsys: pytest
         print("\n" + result.stdout.split("RESULT ", 1)[0].strip())
     figures = json.loads(result.stdout.split("RESULT ", 1)[1])
     assert figures["created"] == rows
-    assert figures["ratio"] <= REGRESSION_RATIO
+    assert figures["ratio"] <= FAIL_RATIO
     assert figures["peak_mb"] < TARGET_PEAK_MB
 
 

@@ -70,10 +70,14 @@ def main(rows: int) -> dict[str, float]:
         with database.read() as conn:
             converter = LedgerRows(kind, fields, include_personal=False)
             cells = [converter(row) for row in conn.execute(ledger_query(kind, street_id=None, search=""))]
-        baseline = measure_baseline(cells, [f.header for f in fields], work / "baseline.xlsx")
-        started = time.perf_counter()
-        result = services.ledgers.export("estates", work / "ledger.xlsx", today=TODAY)
-        elapsed = time.perf_counter() - started
+        # Best of two on both sides: the least disturbed run of each on a shared machine.
+        baseline = min(measure_baseline(cells, [f.header for f in fields], work / f"baseline-{n}.xlsx") for n in (1, 2))
+        timings = []
+        for _attempt in (1, 2):
+            started = time.perf_counter()
+            result = services.ledgers.export("estates", work / "ledger.xlsx", today=TODAY)
+            timings.append(time.perf_counter() - started)
+        elapsed = min(timings)
         size_mb = (work / "ledger.xlsx").stat().st_size / 1e6
         database.dispose()
     figures = {
@@ -84,8 +88,9 @@ def main(rows: int) -> dict[str, float]:
         "size_mb": size_mb,
     }
     print(
-        f"导出 {result.rows:,} 行小区台账：{elapsed:.2f} 秒（{result.rows / elapsed:,.0f} 行/秒，{size_mb:.1f} MB），"
-        f"基线（openpyxl 只写模式写入相同单元格）{baseline:.2f} 秒，"
+        f"导出 {result.rows:,} 行小区台账（两次中较快）：{elapsed:.2f} 秒"
+        f"（{result.rows / elapsed:,.0f} 行/秒，{size_mb:.1f} MB），"
+        f"基线（openpyxl 只写模式写入相同单元格，两次中较快）{baseline:.2f} 秒，"
         f"比值 {elapsed / baseline:.2f}（目标 ≤ {TARGET_RATIO}）"
     )
     print("RESULT " + json.dumps(figures))
