@@ -180,11 +180,17 @@ def _write_table(sheet: Worksheet, report: SummaryReport) -> None:
     for number, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(number)].width = width
     sheet.freeze_panes = f"B{FIRST_DATA_ROW}"
-    sheet.page_setup.orientation = "landscape"
+    _fit_width(sheet, landscape=True)
+    sheet.print_title_rows = f"1:{bottom}"
+
+
+def _fit_width(sheet: Worksheet, *, landscape: bool) -> None:
+    """Printed on A4 as wide as the page, as many pages down as it takes."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = f"1:{bottom}"
 
 
 def _header_cell(sheet: Worksheet, row: int, column: int, value: str | None) -> Cell:
@@ -266,6 +272,7 @@ def _write_notes(sheet: Worksheet, report: SummaryReport) -> None:
             sheet.row_dimensions[sheet.max_row].height = _LINE_HEIGHT * max(1, math.ceil(display_width(note) / 110))
     for letter, width in zip("ABCD", (12, 24, 10, 70), strict=True):
         sheet.column_dimensions[letter].width = width
+    _fit_width(sheet, landscape=False)
 
 
 # -- 图表 ---------------------------------------------------------------------------------
@@ -332,6 +339,7 @@ def _write_chart(sheet: Worksheet, summary: Worksheet, report: SummaryReport) ->
     chart.width = max(18.0, 2.0 * len(report.rows))
     chart.height = 11.0
     sheet.add_chart(chart, "A1")
+    _fit_width(sheet, landscape=True)
 
 
 def _plain(number: Decimal) -> str:
