@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import functools
 import os
 import re
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from real_names import real_estate_names
 from sqlalchemy import func, select
 
 from putuo_community.domain.committee import (
@@ -46,8 +46,6 @@ from putuo_community.storage.schema import TABLES, change_batches
 
 TODAY = date(2026, 3, 15)
 ESTATES = 200
-# shared/ sits beside the project checkout (as in CI); a bare clone has no such folder.
-REAL_NAMES = Path(__file__).resolve().parents[3] / "shared" / "data" / "putuo-estate-names-2018.csv"
 
 Rows = dict[str, list[dict[str, Any]]]
 
@@ -327,10 +325,8 @@ def test_estate_names_and_codes_are_unique_and_shaped_like_puto(rows: Rows) -> N
     assert {a["source"] for a in aliases} >= {"手工", "导入确认"}
 
 
-@pytest.mark.skipif(not REAL_NAMES.exists(), reason="the shared list of real estate names is not here")
 def test_estate_names_end_like_real_puto_names(rows: Rows) -> None:
-    with REAL_NAMES.open(encoding="utf-8") as handle:
-        real = [row["xiaoqu"] for row in csv.DictReader(handle)]
+    real, _full = real_estate_names()
     endings = {name[-1] for name in real} | {"坊", "里"}
     demo_names = [r["name"].rstrip("）)") for r in rows["estates"]]
     share = sum(name[-1] in endings or name.endswith("期") for name in demo_names) / len(demo_names)
