@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import Enum
+from typing import Any
 
 from putuo_community.domain import rules
 from putuo_community.domain.dates import add_months, add_years
@@ -68,6 +69,18 @@ class RenewalEvents:
     election_on: date | None = None
     filed_on: date | None = None
     audit_on: date | None = None
+
+
+def renewal_events(term: Mapping[str, Any]) -> RenewalEvents:
+    """The 换届 steps recorded on a 业委会届次 record (its values, keyed as the register declares them)."""
+    return RenewalEvents(
+        report_on=term.get("renewal_report_on"),
+        group_formed_on=term.get("renewal_group_on"),
+        seals_handover_on=term.get("seals_handover_on"),
+        election_on=term.get("renewal_election_on"),
+        filed_on=term.get("renewal_filed_on"),
+        audit_on=term.get("renewal_audit_on"),
+    )
 
 
 @dataclass(frozen=True)

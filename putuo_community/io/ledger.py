@@ -21,13 +21,13 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from putuo_community.domain.errors import UserError
 from putuo_community.domain.fields import Field, FieldType
-from putuo_community.io.workbook import atomic_target, display_width
+from putuo_community.io.files import atomic_target
+from putuo_community.io.template import CHOICES_SHEET, INLINE_LIST_LIMIT, dropdown
+from putuo_community.io.workbook import display_width
 
-CHOICES_SHEET = "选项"
 TOTAL_LABEL = "合计"
 CREATOR = "普陀小区档案"
 HEADER_ROW = 2
@@ -35,7 +35,6 @@ FIRST_DATA_ROW = 3
 PROGRESS_EVERY = 1000  # rows between progress reports and checks for cancellation
 MAX_COLUMN_WIDTH = 50
 
-_INLINE_LIST_LIMIT = 255  # Excel refuses a longer inline dropdown list
 # A text starting with one of these is a formula to Excel when typed (or to openpyxl, for "=").
 _FORMULA_STARTS = frozenset("=+-@")
 _TITLE_FONT = Font(bold=True, size=16)
@@ -225,7 +224,7 @@ def _write(
             if formula is not None:
                 letter = get_column_letter(index + 1)
                 cells_range = f"{letter}{FIRST_DATA_ROW}:{letter}{last_row}"
-                sheet.data_validations.append(_dropdown(formula, cells_range, strict=field.type is FieldType.BOOL))
+                sheet.data_validations.append(dropdown(formula, cells_range, strict=field.type is FieldType.BOOL))
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = _A4
     sheet.page_setup.fitToWidth = 1
@@ -276,7 +275,7 @@ def _choice_lists(book: Workbook, fields: Sequence[Field]) -> dict[int, str]:
             formulas[index] = '"是,否"'
         elif field.type is FieldType.CHOICE and field.choices:
             inline = ",".join(field.choices)
-            if len(inline) <= _INLINE_LIST_LIMIT and not any("," in c or '"' in c for c in field.choices):
+            if len(inline) <= INLINE_LIST_LIMIT and not any("," in c or '"' in c for c in field.choices):
                 formulas[index] = f'"{inline}"'
             else:
                 long_lists.append((index, field))
@@ -297,21 +296,6 @@ def _choice_lists(book: Workbook, fields: Sequence[Field]) -> dict[int, str]:
 
 def _choice_cell(sheet: object, choice: str) -> object:
     return _text_cell(sheet, choice, None) if choice[:1] in _FORMULA_STARTS else choice
-
-
-def _dropdown(formula: str, cells: str, *, strict: bool) -> DataValidation:
-    # A choice outside the list is only warned about: the importer also reads other spellings.
-    validation = DataValidation(
-        type="list",
-        formula1=formula,
-        allow_blank=True,
-        showErrorMessage=True,
-        errorStyle="stop" if strict else "warning",
-        errorTitle="请从下拉列表中选择",
-        error="请从下拉列表中选择一项。" if strict else "这不是列表中的选项，导入时可能无法识别。仍要保留吗？",
-    )
-    validation.add(cells)
-    return validation
 
 
 def _discard(book: Workbook) -> None:

@@ -10,15 +10,12 @@ keeps a dossier well under a tenth of a second.
 
 from __future__ import annotations
 
-import errno
-import os
-import uuid
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from reportlab import rl_config
 from reportlab.lib import colors
@@ -29,9 +26,9 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, Frame, PageBreak, PageTemplate
 from reportlab.platypus import Table as RLTable
 
-from putuo_community.domain.errors import BadFile
 from putuo_community.io.cjk_wrap import break_lines
 from putuo_community.io.document import Block, Document, Facts, Section, Table, Text
+from putuo_community.io.files import atomic_target
 from putuo_community.io.fonts import register_font
 
 CREATOR = "普陀小区档案"
@@ -83,24 +80,8 @@ def render_document(
     font = register_font(font_path, subfont=font_subfont)
     if not isinstance(target, Path):
         return _Renderer(document, font).render(target)
-    name = target.name
-    temporary = target.with_name(f".~{name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        with temporary.open("xb") as stream:
-            pages = _Renderer(document, font).render(stream)
-        os.replace(temporary, target)
-    except FileNotFoundError as exc:
-        raise BadFile(f"无法保存“{name}”：文件夹“{target.parent}”不存在") from exc
-    except PermissionError as exc:
-        raise BadFile(
-            f"无法保存“{name}”：文件正被其他程序（如 PDF 阅读器、WPS）打开，或没有写入权限。请关闭该文件后重试"
-        ) from exc
-    except OSError as exc:
-        if exc.errno == errno.ENOSPC:
-            raise BadFile(f"无法保存“{name}”：磁盘空间不足") from exc
-        raise BadFile(f"无法保存“{name}”：{exc.strerror or exc}") from exc
-    finally:
-        temporary.unlink(missing_ok=True)
+    with atomic_target(target, opened_by="PDF 阅读器、WPS") as stream:
+        pages = _Renderer(document, font).render(stream)
     return pages
 
 
@@ -785,7 +766,7 @@ class _Renderer:
         self.font = font
         self.marks = _Marks()
 
-    def render(self, stream: BinaryIO) -> int:
+    def render(self, stream: IO[bytes]) -> int:
         doc = self.document
         template = BaseDocTemplate(
             stream,

@@ -22,7 +22,7 @@ from putuo_community.io.workbook import display_width, save_workbook
 
 LAST_ROW = 10_000  # validations and formats reach this far down
 CHOICES_SHEET = "选项"
-_INLINE_LIST_LIMIT = 255  # Excel refuses a longer inline dropdown list
+INLINE_LIST_LIMIT = 255  # Excel refuses a longer inline dropdown list
 _AUTHOR = "普陀小区档案"
 
 _TYPE_NAMES = {
@@ -81,7 +81,7 @@ def write_template(
             _add_list(sheet, cells, '"是,否"', strict=True)
         elif field.type is FieldType.CHOICE and field.choices:
             inline = '"' + ",".join(field.choices) + '"'
-            if len(inline) - 2 <= _INLINE_LIST_LIMIT and not any("," in c for c in field.choices):
+            if len(inline) - 2 <= INLINE_LIST_LIMIT and not any("," in c for c in field.choices):
                 _add_list(sheet, cells, inline, strict=False)
             else:
                 if choices_sheet is None:
@@ -102,8 +102,12 @@ def _sheet_title(label: str) -> str:
     return title or "Sheet1"
 
 
-def _add_list(sheet: Worksheet, cells: str, formula: str, *, strict: bool) -> None:
-    # Choices are only warned about: the importer also reads other spellings (售后房 → 售后公房).
+def dropdown(formula: str, cells: str, *, strict: bool) -> DataValidation:
+    """A list validation over `cells`; also used by ledgers.
+
+    Choices are only warned about (strict=False): the importer also reads other spellings
+    (售后房 → 售后公房). 是/否 columns refuse anything else.
+    """
     validation = DataValidation(
         type="list",
         formula1=formula,
@@ -114,7 +118,11 @@ def _add_list(sheet: Worksheet, cells: str, formula: str, *, strict: bool) -> No
         error="请从下拉列表中选择一项。" if strict else "这不是列表中的选项，导入时可能无法识别。仍要保留吗？",
     )
     validation.add(cells)
-    sheet.add_data_validation(validation)
+    return validation
+
+
+def _add_list(sheet: Worksheet, cells: str, formula: str, *, strict: bool) -> None:
+    sheet.add_data_validation(dropdown(formula, cells, strict=strict))
 
 
 def _choices_range(sheet: Worksheet, column: int, field: Field) -> str:

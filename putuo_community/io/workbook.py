@@ -7,17 +7,13 @@ systems export web pages as ".xls". Every way a file can be unreadable becomes a
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import enum
-import errno
 import io
 import mmap
-import os
 import posixpath
 import re
 import unicodedata
-import uuid
 import zipfile
 import zlib
 from collections.abc import Iterator, Sequence
@@ -37,6 +33,7 @@ from python_calamine import (
 )
 
 from putuo_community.domain.errors import BadFile
+from putuo_community.io.files import atomic_target
 
 MAX_ROWS = 200_000
 MAX_CELL_LENGTH = 32_767  # Excel's own limit for one cell
@@ -100,34 +97,6 @@ def save_workbook(book: Workbook, path: Path) -> None:
     """Save an openpyxl workbook atomically: a failure never leaves half a file at `path`."""
     with atomic_target(path) as stream:
         book.save(stream)
-
-
-@contextlib.contextmanager
-def atomic_target(path: Path) -> Iterator[IO[bytes]]:
-    """A new file next to `path` to write into; it takes `path`'s place only when the block ends without error.
-
-    The temporary file is created at once, so a missing folder or a read-only one is told before
-    any work is done. On any exception (a cancelled export too) it is removed and the file already
-    at `path` stays as it was; failures of the file system become a `BadFile` with a Chinese message.
-    """
-    name = path.name
-    temporary = path.with_name(f".~{name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        with temporary.open("xb") as stream:
-            yield stream
-        os.replace(temporary, path)
-    except FileNotFoundError as exc:
-        raise BadFile(f"无法保存“{name}”：文件夹“{path.parent}”不存在") from exc
-    except PermissionError as exc:
-        raise BadFile(
-            f"无法保存“{name}”：文件正被其他程序（如 Excel、WPS）打开，或没有写入权限。请关闭该文件后重试"
-        ) from exc
-    except OSError as exc:
-        if exc.errno == errno.ENOSPC:
-            raise BadFile(f"无法保存“{name}”：磁盘空间不足") from exc
-        raise BadFile(f"无法保存“{name}”：{exc.strerror or exc}") from exc
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 def display_width(text: str) -> int:

@@ -14,10 +14,10 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from putuo_community.domain.committee import (
-    RenewalEvents,
     committee_term_status,
     formation_due_on,
     operation_compliance,
+    renewal_events,
     renewal_timeline,
 )
 from putuo_community.domain.completeness import DossierFacts, completeness_ratio, dossier_gaps
@@ -207,14 +207,7 @@ def _committee(data: EstateFile, today: date) -> Section:
 
 def _renewal_table(term: Record, end: date, today: date) -> Table:
     v = term.values
-    events = RenewalEvents(
-        report_on=v.get("renewal_report_on"),
-        group_formed_on=v.get("renewal_group_on"),
-        seals_handover_on=v.get("seals_handover_on"),
-        election_on=v.get("renewal_election_on"),
-        filed_on=v.get("renewal_filed_on"),
-        audit_on=v.get("renewal_audit_on"),
-    )
+    events = renewal_events(v)
     rows = []
     for m in renewal_timeline(end, events):
         if m.is_done:

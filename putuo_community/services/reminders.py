@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from putuo_community.domain import rules
-from putuo_community.domain.committee import RenewalEvents, formation_due_on, renewal_timeline
+from putuo_community.domain.committee import formation_due_on, renewal_events, renewal_timeline
 from putuo_community.domain.credit import objection_deadline
 from putuo_community.domain.dates import add_months, add_years
 from putuo_community.domain.fund import needs_topup, topup_deadline
@@ -165,14 +165,7 @@ class _Scan:
     def _renewal(self, term: Any) -> Iterator[Reminder]:
         if self.today < add_months(term.end_on, -RENEWAL_WATCH_MONTHS):
             return
-        events = RenewalEvents(
-            report_on=term.renewal_report_on,
-            group_formed_on=term.renewal_group_on,
-            seals_handover_on=term.seals_handover_on,
-            election_on=term.renewal_election_on,
-            filed_on=term.renewal_filed_on,
-            audit_on=term.renewal_audit_on,
-        )
+        events = renewal_events(term._mapping)
         subject = f"第{term.term_no}届业委会（{term.end_on.isoformat()}届满）"
         for milestone in renewal_timeline(term.end_on, events):
             if milestone.is_done:

@@ -18,10 +18,10 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from putuo_community.domain.committee import (
-    RenewalEvents,
     formation_due_on,
     operation_compliance,
     overdue_milestones,
+    renewal_events,
 )
 from putuo_community.domain.credit import WarningLevel
 from putuo_community.domain.dates import add_months
@@ -276,14 +276,7 @@ def _count(conn: Connection, tallies: dict[int, _Tally], levels: dict[int, Warni
             )
             tally.compliant += report.compliant
         if term.end_on is not None and today >= add_months(term.end_on, -RENEWAL_WATCH_MONTHS):
-            events = RenewalEvents(
-                report_on=term.renewal_report_on,
-                group_formed_on=term.renewal_group_on,
-                seals_handover_on=term.seals_handover_on,
-                election_on=term.renewal_election_on,
-                filed_on=term.renewal_filed_on,
-                audit_on=term.renewal_audit_on,
-            )
+            events = renewal_events(term._mapping)
             tally.renewal_overdue += bool(overdue_milestones(term.end_on, events, today))
     for lift in _rows(conn, "lifts", "estate_id", "first_use_on", "assessed_on", "remote_monitoring"):
         tally = tallies[street_of[lift.estate_id]]

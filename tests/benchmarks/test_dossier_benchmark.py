@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,6 +22,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from benchmark_script import run_benchmark
 
 from putuo_community.services import Services
 
@@ -137,18 +137,7 @@ def main(estates: int) -> dict[str, float]:
 @pytest.mark.slow
 def test_dossiers_print_fast_alone_and_in_a_batch_on_every_core(capsys: pytest.CaptureFixture[str]) -> None:
     estates = int(os.environ.get("PUTUO_BENCH_DOSSIERS", ESTATES))
-    result = subprocess.run(
-        [sys.executable, __file__, str(estates)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=900,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    with capsys.disabled():  # the figures belong in the CI log
-        print("\n" + result.stdout.split("RESULT ", 1)[0].strip())
-    figures = json.loads(result.stdout.split("RESULT ", 1)[1])
+    figures = run_benchmark(__file__, estates, capsys)
     assert figures["single_seconds"] < SINGLE_TARGET_SECONDS
     assert figures["batch_dossiers"] == estates
     assert figures["batch_seconds"] < BATCH_TARGET_SECONDS

@@ -12,20 +12,20 @@ import json
 import os
 import resource
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
+from benchmark_script import Stopwatch, run_benchmark
 
 ROWS = 50_000
 REPEATS = 3
 TARGET_RATIO = 4.0  # issue 3's target: best-of-three runs measure 3.5-3.9 on a quiet 2-core machine
-# The test fails 10 % above the target: on a shared virtual machine the same code has measured
-# up to 0.4 apart between runs, and a noisy run must not hide the real figure printed above it.
-FAIL_RATIO = 4.4
+# Wall-clock ratios of the same code have differed by 0.4 and more between runs while another
+# program was busy; the test holds the CPU-time ratio to the target (printed beside the wall one).
 TARGET_PEAK_MB = 500
 STREETS = ("曹杨新村街道", "长风", "长寿路街道", "甘泉", "石泉路街道", "宜川", "真如镇", "万里", "长征镇", "桃浦")
 HEADER = (
@@ -79,33 +79,36 @@ def write_register(path: Path, rows: int) -> None:
     book.save(path)
 
 
-def measure_floor(path: Path, work: Path) -> float:
+def measure_floor(path: Path, work: Path) -> Stopwatch:
     """python-calamine reading the file plus sqlite3 executemany of the same rows."""
     from python_calamine import CalamineWorkbook
 
-    started = time.perf_counter()
-    data = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    with Stopwatch() as watch:
+        _floor(CalamineWorkbook, path, work)
+    return watch
+
+
+def _floor(calamine: Any, path: Path, work: Path) -> None:
+    data = calamine.from_path(str(path)).get_sheet_by_index(0).to_python()
     rows = [tuple(str(v) for v in row[1:14]) for row in data[3:-1]]
     con = sqlite3.connect(work / "floor.sqlite3")
     con.execute("CREATE TABLE estates (" + ", ".join(f"c{i} TEXT" for i in range(13)) + ")")
     con.executemany("INSERT INTO estates VALUES (" + ", ".join("?" * 13) + ")", rows)
     con.commit()
     con.close()
-    return time.perf_counter() - started
 
 
-def measure_import(path: Path, work: Path) -> tuple[float, int]:
+def measure_import(path: Path, work: Path) -> tuple[Stopwatch, int]:
     from putuo_community.services import Services
     from putuo_community.storage.database import open_database
 
     database = open_database(f"sqlite:///{work / f'import-{time.monotonic_ns()}.sqlite3'}")
     services = Services.build(database, user="benchmark")
-    started = time.perf_counter()
-    plan = services.imports.plan(services.imports.read("estates", path))
-    result = services.imports.commit(plan)
-    elapsed = time.perf_counter() - started
+    with Stopwatch() as watch:
+        plan = services.imports.plan(services.imports.read("estates", path))
+        result = services.imports.commit(plan)
     database.dispose()
-    return elapsed, result.created
+    return watch, result.created
 
 
 def main(rows: int, repeats: int = REPEATS) -> dict[str, float]:
@@ -119,11 +122,14 @@ def main(rows: int, repeats: int = REPEATS) -> dict[str, float]:
             attempt_dir = work / f"floor-{attempt}"
             attempt_dir.mkdir()
             floors.append(measure_floor(path, attempt_dir))
-        floor = min(floors)
+        floor = min(w.wall for w in floors)
+        floor_cpu = min(w.cpu for w in floors)
         # Peak memory of the import alone: measured from here on, after the file is written.
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         runs = [measure_import(path, work) for _ in range(repeats)]
-        elapsed, created = min(runs)
+        elapsed = min(w.wall for w, _ in runs)
+        cpu = min(w.cpu for w, _ in runs)
+        created = runs[0][1]
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     figures = {
         "rows": rows,
@@ -131,13 +137,17 @@ def main(rows: int, repeats: int = REPEATS) -> dict[str, float]:
         "seconds": elapsed,
         "floor_seconds": floor,
         "ratio": elapsed / floor,
+        "cpu_seconds": cpu,
+        "floor_cpu_seconds": floor_cpu,
+        "cpu_ratio": cpu / floor_cpu,
         "peak_mb": peak_mb,
         "peak_before_mb": before / 1024,
     }
     print(
         f"导入 {rows:,} 行小区台账（{repeats} 次中最快）：{elapsed:.2f} 秒（{rows / elapsed:,.0f} 行/秒），"
         f"基线（calamine 读取 + sqlite3 executemany，{repeats} 次中最快）{floor:.2f} 秒，"
-        f"比值 {elapsed / floor:.2f}（目标 ≤ {TARGET_RATIO}）；"
+        f"比值 {elapsed / floor:.2f}（目标 ≤ {TARGET_RATIO}）；按 CPU 时间 {cpu:.2f} 秒 ÷ {floor_cpu:.2f} 秒，"
+        f"比值 {cpu / floor_cpu:.2f}；"
         f"进程内存峰值 {peak_mb:.0f} MB（目标 < {TARGET_PEAK_MB} MB）"
     )
     print("RESULT " + json.dumps(figures))
@@ -147,20 +157,9 @@ def main(rows: int, repeats: int = REPEATS) -> dict[str, float]:
 @pytest.mark.slow
 def test_import_of_a_large_register_is_measured_against_the_floor(capsys: pytest.CaptureFixture[str]) -> None:
     rows = int(os.environ.get("PUTUO_BENCH_IMPORT_ROWS", ROWS))
-    result = subprocess.run(
-        [sys.executable, __file__, str(rows)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=900,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    with capsys.disabled():  # the figure belongs in the CI log
-        print("\n" + result.stdout.split("RESULT ", 1)[0].strip())
-    figures = json.loads(result.stdout.split("RESULT ", 1)[1])
+    figures = run_benchmark(__file__, rows, capsys)
     assert figures["created"] == rows
-    assert figures["ratio"] <= FAIL_RATIO
+    assert figures["cpu_ratio"] <= TARGET_RATIO
     assert figures["peak_mb"] < TARGET_PEAK_MB
 
 

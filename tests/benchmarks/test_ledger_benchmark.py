@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import tempfile
-import time
 from datetime import date
 from pathlib import Path
 
 import pytest
+from benchmark_script import Stopwatch, run_benchmark
 
 ROWS = 50_000
 TARGET_RATIO = 1.5
@@ -41,17 +40,17 @@ def fill_database(work: Path, rows: int) -> Path:
     return path
 
 
-def measure_baseline(cells: list[list[object]], headers: list[str], target: Path) -> float:
+def measure_baseline(cells: list[list[object]], headers: list[str], target: Path) -> Stopwatch:
     from openpyxl import Workbook
 
-    started = time.perf_counter()
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("小区")
-    sheet.append(headers)
-    for row in cells:
-        sheet.append(row)
-    book.save(target)
-    return time.perf_counter() - started
+    with Stopwatch() as watch:
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet("小区")
+        sheet.append(headers)
+        for row in cells:
+            sheet.append(row)
+        book.save(target)
+    return watch
 
 
 def main(rows: int) -> dict[str, float]:
@@ -71,13 +70,14 @@ def main(rows: int) -> dict[str, float]:
             converter = LedgerRows(kind, fields, include_personal=False)
             cells = [converter(row) for row in conn.execute(ledger_query(kind, street_id=None, search=""))]
         # Best of two on both sides: the least disturbed run of each on a shared machine.
-        baseline = min(measure_baseline(cells, [f.header for f in fields], work / f"baseline-{n}.xlsx") for n in (1, 2))
-        timings = []
+        baselines = [measure_baseline(cells, [f.header for f in fields], work / f"base-{n}.xlsx") for n in (1, 2)]
+        baseline, baseline_cpu = min(w.wall for w in baselines), min(w.cpu for w in baselines)
+        watches = []
         for _attempt in (1, 2):
-            started = time.perf_counter()
-            result = services.ledgers.export("estates", work / "ledger.xlsx", today=TODAY)
-            timings.append(time.perf_counter() - started)
-        elapsed = min(timings)
+            with Stopwatch() as watch:
+                result = services.ledgers.export("estates", work / "ledger.xlsx", today=TODAY)
+            watches.append(watch)
+        elapsed, cpu = min(w.wall for w in watches), min(w.cpu for w in watches)
         size_mb = (work / "ledger.xlsx").stat().st_size / 1e6
         database.dispose()
     figures = {
@@ -85,13 +85,14 @@ def main(rows: int) -> dict[str, float]:
         "seconds": elapsed,
         "baseline_seconds": baseline,
         "ratio": elapsed / baseline,
+        "cpu_ratio": cpu / baseline_cpu,
         "size_mb": size_mb,
     }
     print(
         f"导出 {result.rows:,} 行小区台账（两次中较快）：{elapsed:.2f} 秒"
         f"（{result.rows / elapsed:,.0f} 行/秒，{size_mb:.1f} MB），"
         f"基线（openpyxl 只写模式写入相同单元格，两次中较快）{baseline:.2f} 秒，"
-        f"比值 {elapsed / baseline:.2f}（目标 ≤ {TARGET_RATIO}）"
+        f"比值 {elapsed / baseline:.2f}（目标 ≤ {TARGET_RATIO}）；按 CPU 时间比值 {cpu / baseline_cpu:.2f}"
     )
     print("RESULT " + json.dumps(figures))
     return figures
@@ -100,20 +101,9 @@ def main(rows: int) -> dict[str, float]:
 @pytest.mark.slow
 def test_a_large_ledger_is_measured_against_openpyxl_write_only(capsys: pytest.CaptureFixture[str]) -> None:
     rows = int(os.environ.get("PUTUO_BENCH_LEDGER_ROWS", ROWS))
-    result = subprocess.run(
-        [sys.executable, __file__, str(rows)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=900,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    with capsys.disabled():  # the figure belongs in the CI log
-        print("\n" + result.stdout.split("RESULT ", 1)[0].strip())
-    figures = json.loads(result.stdout.split("RESULT ", 1)[1])
+    figures = run_benchmark(__file__, rows, capsys)
     assert figures["rows"] == rows
-    assert figures["ratio"] <= TARGET_RATIO
+    assert figures["cpu_ratio"] <= TARGET_RATIO  # CPU time: steady when another program is busy too
 
 
 if __name__ == "__main__":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
 import subprocess
@@ -10,27 +9,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_process import run_cli
 
 from putuo_community.paths import DATABASE_FILE
-
-
-def _run(*args: str, timeout: int = 180) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run(
-        [sys.executable, "-m", "putuo_community", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        timeout=timeout,
-        check=False,
-    )
 
 
 @pytest.fixture(scope="module")
 def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("demo")
-    result = _run("demo", "--data-dir", str(folder), "--estates", "60", "--seed", "7")
+    result = run_cli("demo", "--data-dir", str(folder), "--estates", "60", "--seed", "7")
     assert result.returncode == 0, result.stderr
     assert "  小区：60\n" in result.stdout
     return folder
@@ -47,7 +34,7 @@ def test_demo_builds_a_database_in_the_data_folder(demo_dir: Path) -> None:
 
 
 def test_demo_refuses_to_overwrite_existing_dossiers(demo_dir: Path) -> None:
-    result = _run("demo", "--data-dir", str(demo_dir), "--estates", "5")
+    result = run_cli("demo", "--data-dir", str(demo_dir), "--estates", "5")
     assert result.returncode == 2
     assert "已有" in result.stderr
     con = sqlite3.connect(demo_dir / DATABASE_FILE)
@@ -58,12 +45,12 @@ def test_demo_refuses_to_overwrite_existing_dossiers(demo_dir: Path) -> None:
 
 
 def test_smoke_test_starts_the_window_on_the_data_and_exits_cleanly(demo_dir: Path) -> None:
-    result = _run("--smoke-test", "--no-crash-dialog", "--data-dir", str(demo_dir))
+    result = run_cli("--smoke-test", "--no-crash-dialog", "--data-dir", str(demo_dir))
     assert result.returncode == 0, result.stderr
 
 
 def test_reminders_for_one_street_name_their_rules(demo_dir: Path) -> None:
-    result = _run("reminders", "--street", "长征", "--date", "2026-11-23", "--data-dir", str(demo_dir))
+    result = run_cli("reminders", "--street", "长征", "--date", "2026-11-23", "--data-dir", str(demo_dir))
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
     assert lines[-1].startswith("共 ")
@@ -71,7 +58,7 @@ def test_reminders_for_one_street_name_their_rules(demo_dir: Path) -> None:
 
 
 def test_an_unknown_street_is_a_clear_error(demo_dir: Path) -> None:
-    result = _run("reminders", "--street", "静安寺", "--data-dir", str(demo_dir))
+    result = run_cli("reminders", "--street", "静安寺", "--data-dir", str(demo_dir))
     assert result.returncode == 2
     assert "没有名为“静安寺”的街镇" in result.stderr
 
@@ -82,7 +69,7 @@ def test_a_database_from_a_newer_program_is_refused_with_a_message(tmp_path: Pat
     con.execute("UPDATE alembic_version SET version_num = '9999'")
     con.commit()
     con.close()
-    result = _run("--smoke-test", "--no-crash-dialog", "--data-dir", str(tmp_path))
+    result = run_cli("--smoke-test", "--no-crash-dialog", "--data-dir", str(tmp_path))
     assert result.returncode == 2
     assert "更新版本" in result.stderr
 
@@ -90,7 +77,7 @@ def test_a_database_from_a_newer_program_is_refused_with_a_message(tmp_path: Pat
 def test_a_data_dir_that_is_a_file_is_a_clear_error(tmp_path: Path) -> None:
     not_a_folder = tmp_path / "数据.txt"
     not_a_folder.write_text("x", encoding="utf-8")
-    result = _run("demo", "--data-dir", str(not_a_folder), "--estates", "1")
+    result = run_cli("demo", "--data-dir", str(not_a_folder), "--estates", "1")
     assert result.returncode == 2
     assert "无法使用数据文件夹" in result.stderr
 

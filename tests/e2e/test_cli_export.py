@@ -2,55 +2,40 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_process import run_cli
 from openpyxl import load_workbook
 from pypdf import PdfReader
-
-
-def _run(*args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run(
-        [sys.executable, "-m", "putuo_community", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        timeout=timeout,
-        check=False,
-    )
 
 
 @pytest.fixture(scope="module")
 def district(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("district")
-    result = _run("demo", "--data-dir", str(folder), "--estates", "40", "--seed", "9")
+    result = run_cli("demo", "--data-dir", str(folder), "--estates", "40", "--seed", "9")
     assert result.returncode == 0, result.stderr
     return folder
 
 
 def test_an_exported_ledger_reimports_with_nothing_to_do(district: Path, tmp_path: Path) -> None:
     out = tmp_path / "长征镇电梯台账.xlsx"
-    result = _run("export", "ledger", "lifts", "--street", "长征", "--out", str(out), "--data-dir", str(district))
+    result = run_cli("export", "ledger", "lifts", "--street", "长征", "--out", str(out), "--data-dir", str(district))
     assert result.returncode == 0, result.stderr
     written = int(re.search(r"：([\d,]+) 条", result.stdout).group(1).replace(",", ""))  # type: ignore[union-attr]
     assert "长征镇电梯台账" in result.stdout
     sheet = load_workbook(out).active
     assert sheet is not None
     assert sheet.freeze_panes == "A3"
-    dry = _run("import", "lifts", str(out), "--dry-run", "--data-dir", str(district))
+    dry = run_cli("import", "lifts", str(out), "--dry-run", "--data-dir", str(district))
     assert dry.returncode == 0, dry.stderr
     assert f"共 {written} 行：无变化 {written}\n" in dry.stdout  # nothing new, nothing updated
 
 
 def test_the_summary_command_writes_the_district_workbook(district: Path, tmp_path: Path) -> None:
     out = tmp_path / "汇总.xlsx"
-    result = _run("export", "summary", "--out", str(out), "--date", "2026-11-24", "--data-dir", str(district))
+    result = run_cli("export", "summary", "--out", str(out), "--date", "2026-11-24", "--data-dir", str(district))
     assert result.returncode == 0, result.stderr
     assert "10 个街镇" in result.stdout
     assert "汇总" in load_workbook(out).sheetnames
@@ -71,14 +56,14 @@ def test_a_dossier_by_name_and_a_street_batch(district: Path, tmp_path: Path) ->
     finally:
         con.close()
     one = tmp_path / "一份.pdf"
-    result = _run("dossier", name, "--out", str(one), "--data-dir", str(district))
+    result = run_cli("dossier", name, "--out", str(one), "--data-dir", str(district))
     assert result.returncode == 0, result.stderr
     pages = len(PdfReader(one).pages)
     assert f"{pages} 页" in result.stdout
 
     folder = tmp_path / "桃浦"
     folder.mkdir()
-    result = _run("dossier", "--street", "桃浦", "--out", str(folder), "--workers", "2", "--data-dir", str(district))
+    result = run_cli("dossier", "--street", "桃浦", "--out", str(folder), "--workers", "2", "--data-dir", str(district))
     assert result.returncode == 0, result.stderr
     files = sorted(p.name for p in folder.iterdir())
     assert len(files) == count + 1
@@ -86,10 +71,10 @@ def test_a_dossier_by_name_and_a_street_batch(district: Path, tmp_path: Path) ->
 
 
 def test_unknown_estate_and_missing_target_are_told_plainly(district: Path, tmp_path: Path) -> None:
-    result = _run("dossier", "没有这个小区", "--out", str(tmp_path / "x.pdf"), "--data-dir", str(district))
+    result = run_cli("dossier", "没有这个小区", "--out", str(tmp_path / "x.pdf"), "--data-dir", str(district))
     assert result.returncode == 2
     assert "没有找到小区“没有这个小区”" in result.stderr
-    result = _run("dossier", "--out", str(tmp_path), "--data-dir", str(district))
+    result = run_cli("dossier", "--out", str(tmp_path), "--data-dir", str(district))
     assert result.returncode == 2
     assert "--street" in result.stderr
     assert not (tmp_path / "x.pdf").exists()
