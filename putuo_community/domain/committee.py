@@ -240,3 +240,22 @@ def operation_compliance(
         + _reception_gaps(list(reception_dates), period_start, period_end)
     )
     return OperationReport(tuple(problems))
+
+
+OPERATION_REVIEW_MONTHS = 12  # 规范运作 is judged over the last year of the current term
+
+
+def operation_review_start(term_start: date, today: date) -> date:
+    """The first day of the 规范运作 review: a year back from `today`, or the term start if later."""
+    return max(term_start, add_months(today, -OPERATION_REVIEW_MONTHS) + timedelta(days=1))
+
+
+def recent_operation(dates_by_kind: Mapping[str, Iterable[date]], *, term_start: date, today: date) -> OperationReport:
+    """规范运作 of a committee in term, from its 运作记录 dates keyed by kind (业委会会议, 业主大会, 接待日)."""
+    return operation_compliance(
+        meeting_dates=dates_by_kind.get("业委会会议", ()),
+        assembly_dates=dates_by_kind.get("业主大会", ()),
+        reception_dates=dates_by_kind.get("接待日", ()),
+        period_start=operation_review_start(term_start, today),
+        period_end=today,
+    )

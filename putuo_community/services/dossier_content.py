@@ -8,6 +8,7 @@ timeline, lift age and flags, the fund's ratio, the completeness gaps).
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -16,7 +17,8 @@ from decimal import Decimal
 from putuo_community.domain.committee import (
     committee_term_status,
     formation_due_on,
-    operation_compliance,
+    operation_review_start,
+    recent_operation,
     renewal_events,
     renewal_timeline,
 )
@@ -237,18 +239,12 @@ def _operation(data: EstateFile, term: Record, today: date) -> list[Facts | Tabl
     start, end = term.values.get("start_on"), term.values.get("end_on")
     blocks: list[Facts | Table | Text] = []
     if start is not None and end is not None and start <= today <= end:
-        period_start = max(start, add_months(today, -12))
-        dates: dict[str, list[date]] = {"业委会会议": [], "业主大会": [], "接待日": []}
+        period_start = operation_review_start(start, today)
+        dates: dict[str, list[date]] = defaultdict(list)
         for a in activities:
-            if a.values.get("kind") in dates and a.values.get("held_on"):
+            if a.values.get("held_on"):
                 dates[a.values["kind"]].append(a.values["held_on"])
-        report = operation_compliance(
-            meeting_dates=dates["业委会会议"],
-            assembly_dates=dates["业主大会"],
-            reception_dates=dates["接待日"],
-            period_start=period_start,
-            period_end=today,
-        )
+        report = recent_operation(dates, term_start=start, today=today)
         if report.compliant:
             blocks.append(Text(f"规范运作：{period_start.isoformat()}至{today.isoformat()}达标。", "note"))
         else:

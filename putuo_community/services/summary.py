@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -19,8 +19,8 @@ from sqlalchemy import Connection, select
 
 from putuo_community.domain.committee import (
     formation_due_on,
-    operation_compliance,
     overdue_milestones,
+    recent_operation,
     renewal_events,
 )
 from putuo_community.domain.credit import WarningLevel
@@ -265,15 +265,7 @@ def _count(conn: Connection, tallies: dict[int, _Tally], levels: dict[int, Warni
             tally.formed += 1
         if term.start_on is not None and term.end_on is not None and term.start_on <= today <= term.end_on:
             tally.operating += 1
-            start = max(term.start_on, add_months(today, -12) + timedelta(days=1))
-            kinds = activities[estate_id]
-            report = operation_compliance(
-                meeting_dates=kinds["业委会会议"],
-                assembly_dates=kinds["业主大会"],
-                reception_dates=kinds["接待日"],
-                period_start=start,
-                period_end=today,
-            )
+            report = recent_operation(activities[estate_id], term_start=term.start_on, today=today)
             tally.compliant += report.compliant
         if term.end_on is not None and today >= add_months(term.end_on, -RENEWAL_WATCH_MONTHS):
             events = renewal_events(term._mapping)

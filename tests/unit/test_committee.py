@@ -14,7 +14,9 @@ from putuo_community.domain.committee import (
     formation_due_on,
     needs_early_reelection,
     operation_compliance,
+    operation_review_start,
     overdue_milestones,
+    recent_operation,
     renewal_timeline,
     term_length_problem,
 )
@@ -267,3 +269,21 @@ def test_every_rule_is_registered_under_its_own_code() -> None:
 def test_unknown_rule_code() -> None:
     with pytest.raises(KeyError, match="未知的规则代码"):
         rules.rule_by_code("NO_SUCH_RULE")
+
+
+# --- 规范运作 over the last year: the one rule the summary and the dossier share ----------------
+
+
+def test_the_review_covers_the_last_year_or_the_term_if_shorter() -> None:
+    assert operation_review_start(date(2020, 1, 1), date(2026, 11, 24)) == date(2025, 11, 25)
+    assert operation_review_start(date(2026, 6, 1), date(2026, 11, 24)) == date(2026, 6, 1)
+
+
+def test_a_committee_that_met_received_and_assembled_is_compliant() -> None:
+    today = date(2026, 11, 24)
+    months = [date(2025, 11, 28), date(2025, 12, 10), *(date(2026, m, 10) for m in range(1, 12))]
+    dates = {"业委会会议": months[1::2], "接待日": months, "业主大会": [date(2026, 4, 18)]}
+    assert recent_operation(dates, term_start=date(2023, 1, 1), today=today).compliant
+    without_march = {**dates, "接待日": [d for d in months if d.month != 3]}
+    report = recent_operation(without_march, term_start=date(2023, 1, 1), today=today)
+    assert report.problems == ("2026年3月无业委会接待日",)
