@@ -94,8 +94,16 @@ _EXCEL_ERRORS = frozenset(
 )
 
 
+_LONGEST_MARK = max(map(len, _EMPTY_MARKS))
+
+
 def is_placeholder(text: str) -> bool:
     """True for a cell that is empty in substance: blank, "/", "—", "-", "无", "暂无", "空", "N/A"."""
+    if len(text) > _LONGEST_MARK:
+        # Most cells: longer than any mark, so only a run of dashes can be one; told by the first character.
+        first = text[0].translate(FULL_WIDTH_TO_ASCII)
+        if first not in _DASHES and not first.isspace():
+            return False
     value = "".join(text.translate(FULL_WIDTH_TO_ASCII).split()).casefold()
     return not value or value in _EMPTY_MARKS or all(c in _DASHES for c in value)
 
@@ -634,7 +642,7 @@ def parse_cell(field: Field, raw: object, *, header_unit: str = "") -> Parsed:
     """
     if raw is None:
         return _EMPTY
-    if isinstance(raw, str) and raw.strip().upper() in _EXCEL_ERRORS:
+    if isinstance(raw, str) and "#" in raw and raw.strip().upper() in _EXCEL_ERRORS:
         return Parsed(None, f"单元格是 Excel 错误值 {raw.strip().upper()}（公式出错）")
     return _PARSERS[field.type](field, raw, header_unit)
 

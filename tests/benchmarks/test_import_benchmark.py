@@ -23,9 +23,10 @@ from benchmark_script import Stopwatch, run_benchmark
 
 ROWS = 50_000
 REPEATS = 3
-TARGET_RATIO = 4.0  # issue 3's target; best-of-three runs measure 3.2-4.05 (median about 3.7) on 2 cores
-# The ratio of the same code moves by ±0.4 between runs on a shared virtual machine, in CPU time
-# too: the test fails 10 % above the target, so that it catches a real slowdown and not the noise.
+TARGET_RATIO = 4.0  # issue 3's target
+# Even CPU time moves a lot here: the floor alone measured 0.84-1.54 s within an hour. Rounds of
+# floor-then-import, median round, are the steadiest figure found (2.8-3.6 in recent runs); the test
+# fails 10 % above the target so that it catches a real slowdown and not a slow spell.
 FAIL_RATIO = 4.4
 TARGET_PEAK_MB = 500
 STREETS = ("曹杨新村街道", "长风", "长寿路街道", "甘泉", "石泉路街道", "宜川", "真如镇", "万里", "长征镇", "桃浦")
@@ -113,42 +114,47 @@ def measure_import(path: Path, work: Path) -> tuple[Stopwatch, int]:
 
 
 def main(rows: int, repeats: int = REPEATS) -> dict[str, float]:
-    """Best of `repeats` for both the floor and the import: the least disturbed run of each."""
+    """`repeats` rounds of floor then import, each round's ratio taken from runs seconds apart.
+
+    A shared machine has slow spells that last seconds: measured side by side, both halves of a
+    round meet the same spell, where best-of-N on each side separately can pair a lucky floor with
+    an unlucky import. The median round is the figure; the best round is printed beside it.
+    """
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         path = work / "register.xlsx"
         write_register(path, rows)
-        floors = []
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        rounds = []
         for attempt in range(repeats):
             attempt_dir = work / f"floor-{attempt}"
             attempt_dir.mkdir()
-            floors.append(measure_floor(path, attempt_dir))
-        floor = min(w.wall for w in floors)
-        floor_cpu = min(w.cpu for w in floors)
-        # Peak memory of the import alone: measured from here on, after the file is written.
-        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        runs = [measure_import(path, work) for _ in range(repeats)]
-        elapsed = min(w.wall for w, _ in runs)
-        cpu = min(w.cpu for w, _ in runs)
-        created = runs[0][1]
+            floor = measure_floor(path, attempt_dir)
+            imported, created = measure_import(path, work)
+            rounds.append((imported, floor))
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    by_cpu = sorted(rounds, key=lambda r: r[0].cpu / r[1].cpu)
+    imported, floor = by_cpu[len(by_cpu) // 2]  # the median round
+    best_imported, best_floor = by_cpu[0]
     figures = {
         "rows": rows,
         "created": created,
-        "seconds": elapsed,
-        "floor_seconds": floor,
-        "ratio": elapsed / floor,
-        "cpu_seconds": cpu,
-        "floor_cpu_seconds": floor_cpu,
-        "cpu_ratio": cpu / floor_cpu,
+        "seconds": imported.wall,
+        "floor_seconds": floor.wall,
+        "ratio": imported.wall / floor.wall,
+        "cpu_seconds": imported.cpu,
+        "floor_cpu_seconds": floor.cpu,
+        "cpu_ratio": imported.cpu / floor.cpu,
+        "best_cpu_ratio": best_imported.cpu / best_floor.cpu,
         "peak_mb": peak_mb,
         "peak_before_mb": before / 1024,
     }
     print(
-        f"导入 {rows:,} 行小区台账（{repeats} 次中最快）：{elapsed:.2f} 秒（{rows / elapsed:,.0f} 行/秒），"
-        f"基线（calamine 读取 + sqlite3 executemany，{repeats} 次中最快）{floor:.2f} 秒，"
-        f"比值 {elapsed / floor:.2f}（目标 ≤ {TARGET_RATIO}）；按 CPU 时间 {cpu:.2f} 秒 ÷ {floor_cpu:.2f} 秒，"
-        f"比值 {cpu / floor_cpu:.2f}；"
+        f"导入 {rows:,} 行小区台账（{repeats} 轮取中位）：{imported.wall:.2f} 秒（{rows / imported.wall:,.0f} 行/秒），"
+        f"同一轮的基线（calamine 读取 + sqlite3 executemany）{floor.wall:.2f} 秒，"
+        f"比值 {imported.wall / floor.wall:.2f}（目标 ≤ {TARGET_RATIO}）；"
+        f"按 CPU 时间 {imported.cpu:.2f} 秒 ÷ {floor.cpu:.2f} 秒，比值 {imported.cpu / floor.cpu:.2f}"
+        f"（最好的一轮 {best_imported.cpu / best_floor.cpu:.2f}）；"
         f"进程内存峰值 {peak_mb:.0f} MB（目标 < {TARGET_PEAK_MB} MB）"
     )
     print("RESULT " + json.dumps(figures))

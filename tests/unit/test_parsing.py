@@ -798,3 +798,22 @@ def test_any_cell_gives_a_valid_value_or_a_problem(field: Field, raw: object) ->
 def test_the_fast_path_of_clean_text_changes_nothing_the_full_cleaning_would(text: str) -> None:
     full = " ".join(text.translate(parsing._ZERO_WIDTH).translate(parsing._FULL_WIDTH_ALNUM).split())
     assert clean_text(text) == full
+
+
+@pytest.mark.parametrize(
+    ("text", "empty"),
+    [
+        ("——————", True),
+        ("－－－－－－", True),
+        ("//////", True),
+        ("　　　　　　", True),
+        (" - - - - - ", True),
+        ("n/a", True),
+        ("暂无", True),
+        ("梅川一村第二居委会", False),
+        ("N/A（未填）", False),
+        ("-3号楼东侧车棚", False),
+    ],
+)
+def test_long_and_short_placeholders(text: str, empty: bool) -> None:
+    assert is_placeholder(text) is empty
