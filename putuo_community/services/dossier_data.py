@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from putuo_community.domain.credit import WarningThresholds
 from putuo_community.domain.registers import REGISTERS
@@ -84,12 +84,17 @@ def load_estate_files(conn: Connection, estate_ids: Sequence[int], context: Doss
             files[record.values[register.estate_field]].records[key].append(record)
     _load_members(conn, files)
     _load_companies(conn, files, context)
-    for estate_id, estate_file in files.items():
-        rows = conn.execute(
-            select(HISTORY).where(HISTORY.c.estate_id == estate_id).order_by(HISTORY.c.id.desc()).limit(RECENT_CHANGES)
-        )
-        estate_file.changes = [change_from_row(dict(r._mapping)) for r in rows]
+    _load_changes(conn, files)
     return [files[i] for i in ids if i in files]
+
+
+def _load_changes(conn: Connection, files: dict[int, EstateFile]) -> None:
+    """Each estate's most recent changes, newest first: one query for the chunk, not one per estate."""
+    rank = func.row_number().over(partition_by=HISTORY.c.estate_id, order_by=HISTORY.c.id.desc()).label("rank")
+    ranked = select(HISTORY, rank).where(HISTORY.c.estate_id.in_(list(files))).subquery()
+    query = select(ranked).where(ranked.c.rank <= RECENT_CHANGES).order_by(ranked.c.estate_id, ranked.c.rank)
+    for row in conn.execute(query):
+        files[row.estate_id].changes.append(change_from_row(dict(row._mapping)))
 
 
 def _load_members(conn: Connection, files: dict[int, EstateFile]) -> None:

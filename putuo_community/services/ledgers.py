@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 
 from putuo_community.domain.fields import Field, FieldType
 from putuo_community.domain.formatting import mask_personal
@@ -56,7 +56,8 @@ class LedgerService:
         kind = get_import_kind(kind_key)
         query, _table = filtered_query(kind.register, street_id=street_id, search=search)
         with self.database.read() as conn:
-            return len(conn.execute(query.with_only_columns(TABLES[kind.register.key].c.id)).all())
+            ids = query.with_only_columns(TABLES[kind.register.key].c.id).subquery()
+            return int(conn.scalar(select(func.count()).select_from(ids)) or 0)
 
     def export(
         self,
