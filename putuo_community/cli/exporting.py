@@ -11,7 +11,7 @@ from typing import TextIO
 from putuo_community.cli.common import ProgressLine, street_id_of
 from putuo_community.domain.errors import UserError
 from putuo_community.services import Services
-from putuo_community.services.import_kinds import IMPORT_KINDS
+from putuo_community.services.importing import IMPORT_KINDS
 
 EXIT_OK = 0
 

@@ -11,8 +11,14 @@ from typing import TextIO
 from putuo_community.domain.errors import UserError
 from putuo_community.domain.parsing import normalise_header
 from putuo_community.services import Services
-from putuo_community.services.import_kinds import IMPORT_KINDS, ImportKind, get_import_kind
-from putuo_community.services.importing import ImportPlan, ImportSource, RowStatus
+from putuo_community.services.importing import (
+    IMPORT_KINDS,
+    ImportKind,
+    ImportPlan,
+    ImportSource,
+    RowStatus,
+    get_import_kind,
+)
 from putuo_community.services.templates import write_import_template
 
 EXIT_OK = 0

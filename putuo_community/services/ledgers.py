@@ -19,7 +19,7 @@ from sqlalchemy import Select, func, select
 from putuo_community.domain.fields import Field, FieldType
 from putuo_community.domain.formatting import mask_personal
 from putuo_community.io.ledger import LedgerSpec, write_ledger
-from putuo_community.services.import_kinds import ImportKind, get_import_kind
+from putuo_community.services.importing.kinds import ImportKind, get_import_kind
 from putuo_community.services.queries import filtered_query
 from putuo_community.storage.database import Database
 from putuo_community.storage.schema import TABLES

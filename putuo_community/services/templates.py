@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from putuo_community.io.template import write_template
-from putuo_community.services.import_kinds import get_import_kind
+from putuo_community.services.importing.kinds import get_import_kind
 
 
 def write_import_template(kind_key: str, path: Path) -> Path:

@@ -55,7 +55,7 @@ def measure_baseline(cells: list[list[object]], headers: list[str], target: Path
 
 def main(rows: int) -> dict[str, float]:
     from putuo_community.services import Services
-    from putuo_community.services.import_kinds import get_import_kind
+    from putuo_community.services.importing import get_import_kind
     from putuo_community.services.ledgers import LedgerRows, ledger_fields, ledger_query
     from putuo_community.storage.database import open_database
 

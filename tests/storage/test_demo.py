@@ -36,9 +36,9 @@ from putuo_community.domain.registers.works import LIFT_PROJECT_STAGES, PROJECT_
 from putuo_community.domain.streets import PUTUO_STREETS
 from putuo_community.domain.validation import validate_record
 from putuo_community.domain.votes import VoteRule, VoteTally, evaluate_vote
-from putuo_community.services import demo
 from putuo_community.services.credit import CreditService
 from putuo_community.services.demo import DemoSummary, generate_demo
+from putuo_community.services.demo import generator as demo
 from putuo_community.services.reminders import ReminderService
 from putuo_community.storage.bulk import BulkWriter
 from putuo_community.storage.database import Database, open_database

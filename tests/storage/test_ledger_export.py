@@ -15,8 +15,7 @@ from sqlalchemy import func, select
 from putuo_community.domain.registers import REGISTERS
 from putuo_community.services import Services
 from putuo_community.services.demo import generate_demo
-from putuo_community.services.import_kinds import IMPORT_KINDS
-from putuo_community.services.importing import RowStatus
+from putuo_community.services.importing import IMPORT_KINDS, RowStatus
 from putuo_community.services.ledgers import ledger_fields
 from putuo_community.storage.database import Database, open_database
 from putuo_community.storage.schema import TABLES

@@ -19,8 +19,7 @@ from PySide6.QtWidgets import (
 
 from putuo_community.gui.import_wizard.common import NOTE_STYLE, ImportSession, StepPage, file_stamp
 from putuo_community.gui.worker import BackgroundRunner
-from putuo_community.services.import_kinds import IMPORT_KINDS
-from putuo_community.services.importing import ImportSource
+from putuo_community.services.importing import IMPORT_KINDS, ImportSource
 
 
 class SourcePage(StepPage):

@@ -32,7 +32,7 @@ from putuo_community.gui.pages.overview_page import OverviewPage
 from putuo_community.gui.worker import Progress, Task
 from putuo_community.services import Record
 from putuo_community.services.dossier import BatchResult
-from putuo_community.services.import_kinds import IMPORT_KINDS
+from putuo_community.services.importing import IMPORT_KINDS
 from putuo_community.services.ledgers import LedgerResult
 from putuo_community.services.queries import street_filter_kind
 from putuo_community.services.summary import SummaryReport

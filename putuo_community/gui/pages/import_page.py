@@ -26,7 +26,7 @@ from putuo_community.gui.models import Column, RegisterSummaryModel, RowSortProx
 from putuo_community.gui.pages.base import Page, PageContext
 from putuo_community.gui.widgets import make_table_view, size_columns
 from putuo_community.services.batches import BatchInfo
-from putuo_community.services.import_kinds import IMPORT_KINDS
+from putuo_community.services.importing import IMPORT_KINDS
 from putuo_community.services.overview import RegisterSummary
 from putuo_community.services.templates import write_import_template
 

@@ -20,7 +20,7 @@ from putuo_community.gui.pages.base import Page, PageContext, fill_street_combo,
 from putuo_community.gui.pages.export_page import export_ledger
 from putuo_community.gui.widgets import make_table_view, size_columns
 from putuo_community.services import Record
-from putuo_community.services.import_kinds import IMPORT_KINDS
+from putuo_community.services.importing import IMPORT_KINDS
 from putuo_community.services.queries import street_filter_kind
 
 SEARCH_DELAY_MS = 300  # wait for the clerk to stop typing before querying

@@ -1,246 +1,33 @@
-"""Import a register from Excel/CSV: read, map columns, plan every row, then commit all or nothing.
-
-The plan is a dry run: each row is new, an update (with the changed fields), unchanged,
-an error (with the reason) or a near match a person must confirm. Nothing is written
-until `commit`, which writes every accepted row in one transaction and one history batch.
-"""
+"""The dry run of an import: parse each row, resolve its references and match it to what is stored."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
-from enum import Enum
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
 
-from putuo_community.domain.errors import UserError
 from putuo_community.domain.fields import Field, FieldType
 from putuo_community.domain.formatting import format_value, is_masked
 from putuo_community.domain.parsing import clean_text, neighbourhood_key, normalise_header, parse_cell
-from putuo_community.domain.registers import ESTATE_ALIASES, NEIGHBOURHOODS
 from putuo_community.domain.validation import record_problems
-from putuo_community.io.report import write_error_report
-from putuo_community.io.table import DetectedTable, SourceRow, detect_table, header_signature, suggest_mapping
-from putuo_community.io.workbook import read_sheet, sheet_names
-from putuo_community.services.bulkwork import paused_gc
-from putuo_community.services.history import ChangeWriter
-from putuo_community.services.import_kinds import ImportKind, get_import_kind
-from putuo_community.services.import_refs import References, company_key, short_number, street_in_text
-from putuo_community.services.mappings import MappingStore
-from putuo_community.services.records import insert_record, update_record
-from putuo_community.storage.bulk import BulkWriter
-from putuo_community.storage.database import Database
-from putuo_community.storage.schema import TABLES, now
+from putuo_community.services.importing.plan import (
+    Candidate,
+    FieldChange,
+    ImportPlan,
+    ImportSource,
+    NewNeighbourhood,
+    RowPlan,
+    RowStatus,
+)
+from putuo_community.services.importing.references import References, company_key, short_number
+from putuo_community.storage.schema import TABLES
 
-log = logging.getLogger(__name__)
-
-
-class RowStatus(Enum):
-    NEW = "新增"
-    UPDATE = "更新"
-    UNCHANGED = "无变化"
-    ERROR = "错误"
-    CONFIRM = "待确认"
+if TYPE_CHECKING:
+    from putuo_community.io.table import SourceRow
 
 
-@dataclass(frozen=True)
-class FieldChange:
-    key: str
-    label: str
-    old: str
-    new: str
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """An existing estate that a row's name comes close to: a person decides."""
-
-    estate_id: int
-    name: str
-    street: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class RowPlan:
-    line: int
-    status: RowStatus
-    values: dict[str, Any]
-    record_id: int | None = None
-    version: int | None = None
-    changes: tuple[FieldChange, ...] = ()
-    problems: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
-    candidates: tuple[Candidate, ...] = ()
-    title: str = ""
-
-    @property
-    def reason(self) -> str:
-        if self.status is RowStatus.CONFIRM:
-            return "名称与已有小区相近，需人工确认：" + "；".join(f"{c.name}（{c.reason}）" for c in self.candidates)
-        return "；".join(self.problems)
-
-
-@dataclass(frozen=True)
-class ImportSource:
-    """A sheet read and its table found, with the suggested (or remembered) column mapping."""
-
-    kind: ImportKind
-    path: Path
-    sheet: str
-    table: DetectedTable
-    mapping: dict[int, str]
-    signature: str
-    default_street_id: int | None
-    remembered: bool = False
-
-    @property
-    def headers(self) -> list[str]:
-        return [c.text for c in self.table.columns]
-
-
-@dataclass(frozen=True)
-class ImportPlan:
-    source: ImportSource
-    mapping: dict[int, str]
-    rows: tuple[RowPlan, ...]
-    problems: tuple[str, ...] = ()  # problems of the whole file (a required column missing)
-    new_neighbourhoods: tuple[tuple[int, str], ...] = ()  # (street id, name) created on commit
-
-    def count(self, status: RowStatus) -> int:
-        return sum(1 for r in self.rows if r.status is status)
-
-    @property
-    def accepted(self) -> tuple[RowPlan, ...]:
-        return tuple(r for r in self.rows if r.status in (RowStatus.NEW, RowStatus.UPDATE))
-
-    @property
-    def rejected(self) -> tuple[RowPlan, ...]:
-        return tuple(r for r in self.rows if r.status in (RowStatus.ERROR, RowStatus.CONFIRM))
-
-    def summary(self) -> str:
-        parts = [f"{s.value} {self.count(s)}" for s in RowStatus if self.count(s)]
-        return "，".join(parts) or "没有数据行"
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    batch_id: int | None
-    created: int
-    updated: int
-    unchanged: int
-    skipped: tuple[RowPlan, ...]
-    aliases_added: int = 0
-    neighbourhoods_added: int = 0
-
-    def summary(self) -> str:
-        text = f"新增 {self.created}，更新 {self.updated}，无变化 {self.unchanged}，未导入 {len(self.skipped)}"
-        extra = []
-        if self.neighbourhoods_added:
-            extra.append(f"新建居委会 {self.neighbourhoods_added}")
-        if self.aliases_added:
-            extra.append(f"新增小区别名 {self.aliases_added}")
-        return text + (f"（{'，'.join(extra)}）" if extra else "")
-
-
-class ImportService:
-    def __init__(self, database: Database, *, user: str, mappings: MappingStore | None = None) -> None:
-        self.database = database
-        self.user = user
-        self.mappings = mappings
-
-    def sheets(self, path: Path) -> list[str]:
-        return sheet_names(path)
-
-    def read(self, kind_key: str, path: Path, *, sheet: str | None = None) -> ImportSource:
-        """Read a sheet, find its table and suggest a mapping (a remembered one for a known shape)."""
-        kind = get_import_kind(kind_key)
-        with paused_gc():
-            grid = read_sheet(path, sheet)
-            table = detect_table(grid, kind.register)
-        signature = header_signature(table)
-        mapping = suggest_mapping(table, kind.register, extra=kind.lookups)
-        remembered = False
-        if self.mappings is not None:
-            stored = self.mappings.get(kind.key, signature)
-            if stored is not None:
-                mapping, remembered = stored, True
-        default_street = street_in_text(grid.name) or street_in_text(path.stem)
-        with self.database.read() as conn:
-            street_id = (
-                conn.scalar(select(TABLES["streets"].c.id).where(TABLES["streets"].c.name == default_street))
-                if default_street
-                else None
-            )
-        return ImportSource(kind, path, grid.name, table, mapping, signature, street_id, remembered)
-
-    def remember_mapping(self, source: ImportSource, mapping: Mapping[int, str]) -> None:
-        if self.mappings is not None:
-            self.mappings.put(source.kind.key, source.signature, dict(mapping))
-
-    def plan(
-        self,
-        source: ImportSource,
-        mapping: Mapping[int, str] | None = None,
-        *,
-        confirmations: Mapping[int, int | None] | None = None,
-    ) -> ImportPlan:
-        """The dry run: what importing would do to each row. Writes nothing."""
-        chosen = dict(source.mapping if mapping is None else mapping)
-        with self.database.read() as conn, paused_gc():
-            planner = _Planner(conn, source, chosen, confirmations or {})
-            return planner.run()
-
-    def commit(self, plan: ImportPlan, *, skip_rejected: bool = False) -> ImportResult:
-        """Write every accepted row in one transaction, or nothing.
-
-        With rejected rows (errors, unconfirmed near matches) the user must choose to
-        import only the valid rows (`skip_rejected`); the result lists the skipped ones.
-        """
-        if plan.problems:
-            raise UserError("文件不能导入：" + "；".join(plan.problems))
-        if plan.rejected and not skip_rejected:
-            raise UserError(f"有 {len(plan.rejected)} 行不能导入（错误或待确认）。请改正后重试，或选择只导入无误的行。")
-        register = plan.source.kind.register
-        unchanged = plan.count(RowStatus.UNCHANGED)
-        if not plan.accepted:
-            return ImportResult(None, 0, 0, unchanged, plan.rejected)
-        description = f"导入{register.label}：{plan.source.path.name}（{plan.source.sheet}）"
-        with self.database.transaction() as conn, paused_gc():
-            writer = ChangeWriter(conn, user=self.user, kind="导入", description=description)
-            neighbourhood_ids = _create_neighbourhoods(conn, plan, writer)
-            created = _insert_new(conn, plan, writer, neighbourhood_ids)
-            updated, aliases = _apply_updates(conn, plan, writer, neighbourhood_ids)
-            batch_id = writer.batch_id
-        log.info("import batch %s: %s", batch_id, description)
-        return ImportResult(batch_id, created, updated, unchanged, plan.rejected, aliases, len(neighbourhood_ids))
-
-    def write_report(self, plan: ImportPlan, path: Path) -> int:
-        """The rows not imported, with their original values and the reason, as a workbook that re-imports."""
-        columns = plan.source.table.columns
-        lines = {r.line: r for r in plan.rejected}
-        rows = [
-            (
-                row.line,
-                [row.cells[c.index] if c.index < len(row.cells) else None for c in columns],
-                lines[row.line].reason,
-            )
-            for row in plan.source.table.rows
-            if row.line in lines
-        ]
-        write_error_report(
-            path, headers=[c.text for c in columns], rows=rows, title=f"{plan.source.kind.label}导入错误行"
-        )
-        return len(rows)
-
-
-# -- planning ------------------------------------------------------------------------------
-
-
-class _Planner:
+class Planner:
     def __init__(
         self, conn: Connection, source: ImportSource, mapping: dict[int, str], confirmations: Mapping[int, int | None]
     ) -> None:
@@ -456,7 +243,7 @@ class _Planner:
             label = name if name.endswith(("居委会", "居民委员会")) else name.removesuffix("居委") + "居委会"
             self.new_neighbourhoods[key] = label
         warnings.append(f"居委会“{self.new_neighbourhoods[key]}”尚未登记，将随本次导入新建")
-        return _NewNeighbourhood(key)
+        return NewNeighbourhood(key)
 
     # -- matching --------------------------------------------------------------------------
 
@@ -488,7 +275,7 @@ class _Planner:
             if via_alias and k == "name":
                 continue  # matched through another spelling: keep the estate's own name
             old = existing.get(k)
-            if isinstance(new, _NewNeighbourhood) or old != new:
+            if isinstance(new, NewNeighbourhood) or old != new:
                 f = self.register.field(k)
                 changes.append(FieldChange(k, f.label, format_value(f, old), self._display(f, new)))
         status = RowStatus.UPDATE if changes or (via_alias and line in self.confirmations) else RowStatus.UNCHANGED
@@ -497,7 +284,7 @@ class _Planner:
         )
 
     def _display(self, f: Field, value: Any) -> str:
-        if isinstance(value, _NewNeighbourhood):
+        if isinstance(value, NewNeighbourhood):
             return self.new_neighbourhoods[value.key]
         if f.type is FieldType.REF:
             return str(value)
@@ -576,78 +363,3 @@ class _Column:
             f"{label}：{parsed.problem}" if parsed.problem else None,
             f"{label}：{parsed.warning}" if parsed.warning else None,
         )
-
-
-@dataclass(frozen=True)
-class _NewNeighbourhood:
-    """A 居委会 that this import creates; replaced by its id on commit."""
-
-    key: tuple[int, str]
-
-
-# -- committing -----------------------------------------------------------------------------
-
-
-def _create_neighbourhoods(conn: Connection, plan: ImportPlan, writer: ChangeWriter) -> dict[tuple[int, str], int]:
-    created = {}
-    for street_id, name in plan.new_neighbourhoods:
-        key = (street_id, neighbourhood_key(name))
-        values = {f.key: None for f in NEIGHBOURHOODS.fields} | {"street_id": street_id, "name": name}
-        created[key] = insert_record(conn, NEIGHBOURHOODS, values, writer)
-    return created
-
-
-def _resolved(values: dict[str, Any], neighbourhood_ids: Mapping[tuple[int, str], int]) -> dict[str, Any]:
-    """The row's values with the 居委会 created by this import in place of their placeholders."""
-    placeholder = values.get("neighbourhood_id")  # the only field that can hold one
-    if isinstance(placeholder, _NewNeighbourhood):
-        return {**values, "neighbourhood_id": neighbourhood_ids[placeholder.key]}
-    return values
-
-
-def _insert_new(
-    conn: Connection, plan: ImportPlan, writer: ChangeWriter, neighbourhood_ids: Mapping[tuple[int, str], int]
-) -> int:
-    register = plan.source.kind.register
-    new_rows = [r for r in plan.rows if r.status is RowStatus.NEW]
-    if not new_rows:
-        return 0
-    bulk = BulkWriter(conn, now())
-    created = []
-    empty = dict.fromkeys(register.field_keys)
-    for row in new_rows:
-        given = _resolved(row.values, neighbourhood_ids)
-        record_id = bulk.add(register.key, empty | given)
-        created.append((record_id, given))
-    bulk.flush()
-    bulk.advance_sequences()
-    writer.created_many(register, created)
-    return len(created)
-
-
-def _apply_updates(
-    conn: Connection, plan: ImportPlan, writer: ChangeWriter, neighbourhood_ids: Mapping[tuple[int, str], int]
-) -> tuple[int, int]:
-    register = plan.source.kind.register
-    updated = aliases = 0
-    for row in plan.rows:
-        if row.status is not RowStatus.UPDATE or row.record_id is None or row.version is None:
-            continue
-        changes = {c.key: _resolved(row.values, neighbourhood_ids)[c.key] for c in row.changes}
-        if changes:
-            update_record(conn, register, row.record_id, changes, row.version, writer)
-            updated += 1
-        name = row.values.get("name")
-        if register.key == "estates" and isinstance(name, str):
-            current = conn.scalar(select(TABLES["estates"].c.name).where(TABLES["estates"].c.id == row.record_id))
-            alias_table = TABLES["estate_aliases"]
-            known = conn.scalar(
-                select(alias_table.c.id).where(alias_table.c.estate_id == row.record_id, alias_table.c.alias == name)
-            )
-            if current != name and known is None:
-                values = {"estate_id": row.record_id, "alias": name, "source": "导入确认"}
-                insert_record(conn, ESTATE_ALIASES, values, writer)
-                aliases += 1
-                if not changes:
-                    updated += 1
-    return updated, aliases

@@ -12,7 +12,6 @@ import io
 import logging
 import multiprocessing
 import os
-import re
 import shutil
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -31,49 +30,21 @@ from putuo_community.io.document import Document, Section, Table
 from putuo_community.io.fonts import register_font
 from putuo_community.io.pdf import render_document
 from putuo_community.services.credit import CreditService
-from putuo_community.services.dossier_content import build_document, facts_of
-from putuo_community.services.dossier_data import DossierContext, EstateFile, load_estate_files
+from putuo_community.services.dossier.common import (
+    BatchResult,
+    DossierCancelled,
+    EstateChoice,
+    FontChoice,
+    safe_file_name,
+)
+from putuo_community.services.dossier.content import build_document, facts_of
+from putuo_community.services.dossier.data import DossierContext, EstateFile, load_estate_files
 from putuo_community.storage.database import Database
 from putuo_community.storage.schema import TABLES
 
 log = logging.getLogger(__name__)
 
 CHUNK = 50  # estates loaded per query round in a batch
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
-
-
-class DossierCancelled(UserError):
-    def __init__(self) -> None:
-        super().__init__("已取消批量打印，未生成任何文件")
-
-
-@dataclass(frozen=True)
-class FontChoice:
-    """The font dossiers are printed in; None: the bundled WenQuanYi Micro Hei."""
-
-    path: Path | None = None
-    subfont: int = 0
-
-
-@dataclass(frozen=True)
-class EstateChoice:
-    id: int
-    name: str
-    street: str
-    code: str
-
-
-@dataclass(frozen=True)
-class BatchResult:
-    folder: Path
-    files: tuple[Path, ...]
-    index: Path
-    pages: int
-
-
-def safe_file_name(text: str) -> str:
-    """A file name Windows accepts: no \\ / : * ? " < > |, no trailing dots or spaces."""
-    return _UNSAFE.sub("_", text).strip().rstrip(".") or "小区"
 
 
 def _render(document: Document, target: Path, font: FontChoice) -> int:

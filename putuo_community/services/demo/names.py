@@ -11,7 +11,7 @@ from functools import cached_property
 from itertools import accumulate
 from operator import mul
 
-from putuo_community.services.demo_model import DemoRandom
+from putuo_community.services.demo.model import DemoRandom
 
 ORDINALS = "一二三四五六七八九十"
 

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 
 from putuo_community.domain.credit_code import CREDIT_CODE_ALPHABET, build_credit_code
 from putuo_community.domain.dates import add_months, add_years
-from putuo_community.services import demo_names as names
-from putuo_community.services.demo_model import Context, Estate, money
+from putuo_community.services.demo import names
+from putuo_community.services.demo.model import Context, Estate, money
 
 COMPANIES_PER_ESTATE = 0.12  # about 120 companies for the district's 1,000 estates
 MAX_ESTATES_PER_COMPANY = 40

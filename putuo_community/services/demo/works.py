@@ -9,9 +9,9 @@ from putuo_community.domain.dates import add_years
 from putuo_community.domain.lifts import ASSESSMENT_AGE_YEARS, lift_addition_subsidy
 from putuo_community.domain.registers.records import ISSUE_CATEGORIES
 from putuo_community.domain.registers.works import LIFT_PROJECT_STAGES, PROJECT_STAGES
-from putuo_community.services import demo_names as names
-from putuo_community.services.demo_model import Building, Context, Estate, Unit, money
-from putuo_community.services.demo_names import OLD_TYPES
+from putuo_community.services.demo import names
+from putuo_community.services.demo.model import Building, Context, Estate, Unit, money
+from putuo_community.services.demo.names import OLD_TYPES
 
 # --- renovation -------------------------------------------------------------------
 

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 from putuo_community.domain.committee import SMALL_ESTATE_AREA
 from putuo_community.domain.dates import add_months, add_years
-from putuo_community.services import demo_names as names
-from putuo_community.services.demo_model import Context, Estate
+from putuo_community.services.demo import names
+from putuo_community.services.demo.model import Context, Estate
 from putuo_community.storage.bulk import Row
 
 COMMITTEE_STATES = ("无业主大会", "筹备中", "任期内", "即将届满", "届满未换届")

@@ -17,9 +17,9 @@ from sqlalchemy import Connection, delete, func, insert, select
 from putuo_community.domain.errors import UserError
 from putuo_community.domain.registers import REGISTERS
 from putuo_community.domain.streets import PUTUO_STREETS
-from putuo_community.services import demo_names as names
-from putuo_community.services.demo_committees import committee
-from putuo_community.services.demo_model import (
+from putuo_community.services.demo import names
+from putuo_community.services.demo.committees import committee
+from putuo_community.services.demo.model import (
     Building,
     Context,
     DemoRandom,
@@ -28,13 +28,13 @@ from putuo_community.services.demo_model import (
     in_year,
     money,
 )
-from putuo_community.services.demo_property import (
+from putuo_community.services.demo.property import (
     EstatePlan,
     companies_and_managers,
     contracts,
     credit_events,
 )
-from putuo_community.services.demo_works import building_lifts, funds, issues, lift_projects, projects
+from putuo_community.services.demo.works import building_lifts, funds, issues, lift_projects, projects
 from putuo_community.storage.bulk import WRITE_ORDER, BulkWriter
 from putuo_community.storage.database import Database
 from putuo_community.storage.schema import TABLES, change_batches, now

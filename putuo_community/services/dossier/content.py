@@ -31,7 +31,7 @@ from putuo_community.domain.fund import fund_ratio, needs_topup
 from putuo_community.domain.lifts import lift_age_years, needs_assessment, remote_monitoring_overdue
 from putuo_community.domain.registers import REGISTERS
 from putuo_community.io.document import Document, Facts, Section, Table, Text
-from putuo_community.services.dossier_data import EstateFile
+from putuo_community.services.dossier.data import EstateFile
 from putuo_community.services.history import Change
 from putuo_community.services.records import Record
 

@@ -1,0 +1,18 @@
+"""Estate dossiers (一小区一档案) printed to PDF: one estate, or a 街镇's estates with an index.
+
+`data` loads an estate's records, `content` lays them out as a document, `service`
+prints one or a batch; `common` holds the light names the GUI and settings use.
+"""
+
+from __future__ import annotations
+
+from putuo_community.services.dossier.common import (
+    BatchResult,
+    DossierCancelled,
+    EstateChoice,
+    FontChoice,
+    safe_file_name,
+)
+from putuo_community.services.dossier.service import DossierService
+
+__all__ = ["BatchResult", "DossierCancelled", "DossierService", "EstateChoice", "FontChoice", "safe_file_name"]

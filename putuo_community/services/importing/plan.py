@@ -1,0 +1,128 @@
+"""What an import would do, row by row: the plan a person reviews before anything is written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from putuo_community.services.importing.kinds import ImportKind
+
+if TYPE_CHECKING:
+    from putuo_community.io.table import DetectedTable
+
+
+class RowStatus(Enum):
+    NEW = "新增"
+    UPDATE = "更新"
+    UNCHANGED = "无变化"
+    ERROR = "错误"
+    CONFIRM = "待确认"
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    key: str
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An existing estate that a row's name comes close to: a person decides."""
+
+    estate_id: int
+    name: str
+    street: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class RowPlan:
+    line: int
+    status: RowStatus
+    values: dict[str, Any]
+    record_id: int | None = None
+    version: int | None = None
+    changes: tuple[FieldChange, ...] = ()
+    problems: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    candidates: tuple[Candidate, ...] = ()
+    title: str = ""
+
+    @property
+    def reason(self) -> str:
+        if self.status is RowStatus.CONFIRM:
+            return "名称与已有小区相近，需人工确认：" + "；".join(f"{c.name}（{c.reason}）" for c in self.candidates)
+        return "；".join(self.problems)
+
+
+@dataclass(frozen=True)
+class ImportSource:
+    """A sheet read and its table found, with the suggested (or remembered) column mapping."""
+
+    kind: ImportKind
+    path: Path
+    sheet: str
+    table: DetectedTable
+    mapping: dict[int, str]
+    signature: str
+    default_street_id: int | None
+    remembered: bool = False
+
+    @property
+    def headers(self) -> list[str]:
+        return [c.text for c in self.table.columns]
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    source: ImportSource
+    mapping: dict[int, str]
+    rows: tuple[RowPlan, ...]
+    problems: tuple[str, ...] = ()  # problems of the whole file (a required column missing)
+    new_neighbourhoods: tuple[tuple[int, str], ...] = ()  # (street id, name) created on commit
+
+    def count(self, status: RowStatus) -> int:
+        return sum(1 for r in self.rows if r.status is status)
+
+    @property
+    def accepted(self) -> tuple[RowPlan, ...]:
+        return tuple(r for r in self.rows if r.status in (RowStatus.NEW, RowStatus.UPDATE))
+
+    @property
+    def rejected(self) -> tuple[RowPlan, ...]:
+        return tuple(r for r in self.rows if r.status in (RowStatus.ERROR, RowStatus.CONFIRM))
+
+    def summary(self) -> str:
+        parts = [f"{s.value} {self.count(s)}" for s in RowStatus if self.count(s)]
+        return "，".join(parts) or "没有数据行"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    batch_id: int | None
+    created: int
+    updated: int
+    unchanged: int
+    skipped: tuple[RowPlan, ...]
+    aliases_added: int = 0
+    neighbourhoods_added: int = 0
+
+    def summary(self) -> str:
+        text = f"新增 {self.created}，更新 {self.updated}，无变化 {self.unchanged}，未导入 {len(self.skipped)}"
+        extra = []
+        if self.neighbourhoods_added:
+            extra.append(f"新建居委会 {self.neighbourhoods_added}")
+        if self.aliases_added:
+            extra.append(f"新增小区别名 {self.aliases_added}")
+        return text + (f"（{'，'.join(extra)}）" if extra else "")
+
+
+@dataclass(frozen=True)
+class NewNeighbourhood:
+    """A 居委会 that this import creates; replaced by its id on commit."""
+
+    key: tuple[int, str]

@@ -1,0 +1,194 @@
+"""The import use case: read a sheet, suggest a mapping, plan the rows, commit all or nothing.
+
+The plan is a dry run: each row is new, an update (with the changed fields), unchanged,
+an error (with the reason) or a near match a person must confirm. Nothing is written
+until `commit`, which writes every accepted row in one transaction and one history batch.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from putuo_community.domain.errors import UserError
+from putuo_community.domain.parsing import neighbourhood_key
+from putuo_community.domain.registers import ESTATE_ALIASES, NEIGHBOURHOODS
+from putuo_community.io.report import write_error_report
+from putuo_community.io.table import detect_table, header_signature, suggest_mapping
+from putuo_community.io.workbook import read_sheet, sheet_names
+from putuo_community.services.bulkwork import paused_gc
+from putuo_community.services.history import ChangeWriter
+from putuo_community.services.importing.kinds import get_import_kind
+from putuo_community.services.importing.plan import ImportPlan, ImportResult, ImportSource, NewNeighbourhood, RowStatus
+from putuo_community.services.importing.planner import Planner
+from putuo_community.services.importing.references import street_in_text
+from putuo_community.services.mappings import MappingStore
+from putuo_community.services.records import insert_record, update_record
+from putuo_community.storage.bulk import BulkWriter
+from putuo_community.storage.database import Database
+from putuo_community.storage.schema import TABLES, now
+
+log = logging.getLogger(__name__)
+
+
+class ImportService:
+    def __init__(self, database: Database, *, user: str, mappings: MappingStore | None = None) -> None:
+        self.database = database
+        self.user = user
+        self.mappings = mappings
+
+    def sheets(self, path: Path) -> list[str]:
+        return sheet_names(path)
+
+    def read(self, kind_key: str, path: Path, *, sheet: str | None = None) -> ImportSource:
+        """Read a sheet, find its table and suggest a mapping (a remembered one for a known shape)."""
+        kind = get_import_kind(kind_key)
+        with paused_gc():
+            grid = read_sheet(path, sheet)
+            table = detect_table(grid, kind.register)
+        signature = header_signature(table)
+        mapping = suggest_mapping(table, kind.register, extra=kind.lookups)
+        remembered = False
+        if self.mappings is not None:
+            stored = self.mappings.get(kind.key, signature)
+            if stored is not None:
+                mapping, remembered = stored, True
+        default_street = street_in_text(grid.name) or street_in_text(path.stem)
+        with self.database.read() as conn:
+            street_id = (
+                conn.scalar(select(TABLES["streets"].c.id).where(TABLES["streets"].c.name == default_street))
+                if default_street
+                else None
+            )
+        return ImportSource(kind, path, grid.name, table, mapping, signature, street_id, remembered)
+
+    def remember_mapping(self, source: ImportSource, mapping: Mapping[int, str]) -> None:
+        if self.mappings is not None:
+            self.mappings.put(source.kind.key, source.signature, dict(mapping))
+
+    def plan(
+        self,
+        source: ImportSource,
+        mapping: Mapping[int, str] | None = None,
+        *,
+        confirmations: Mapping[int, int | None] | None = None,
+    ) -> ImportPlan:
+        """The dry run: what importing would do to each row. Writes nothing."""
+        chosen = dict(source.mapping if mapping is None else mapping)
+        with self.database.read() as conn, paused_gc():
+            planner = Planner(conn, source, chosen, confirmations or {})
+            return planner.run()
+
+    def commit(self, plan: ImportPlan, *, skip_rejected: bool = False) -> ImportResult:
+        """Write every accepted row in one transaction, or nothing.
+
+        With rejected rows (errors, unconfirmed near matches) the user must choose to
+        import only the valid rows (`skip_rejected`); the result lists the skipped ones.
+        """
+        if plan.problems:
+            raise UserError("文件不能导入：" + "；".join(plan.problems))
+        if plan.rejected and not skip_rejected:
+            raise UserError(f"有 {len(plan.rejected)} 行不能导入（错误或待确认）。请改正后重试，或选择只导入无误的行。")
+        register = plan.source.kind.register
+        unchanged = plan.count(RowStatus.UNCHANGED)
+        if not plan.accepted:
+            return ImportResult(None, 0, 0, unchanged, plan.rejected)
+        description = f"导入{register.label}：{plan.source.path.name}（{plan.source.sheet}）"
+        with self.database.transaction() as conn, paused_gc():
+            writer = ChangeWriter(conn, user=self.user, kind="导入", description=description)
+            neighbourhood_ids = _create_neighbourhoods(conn, plan, writer)
+            created = _insert_new(conn, plan, writer, neighbourhood_ids)
+            updated, aliases = _apply_updates(conn, plan, writer, neighbourhood_ids)
+            batch_id = writer.batch_id
+        log.info("import batch %s: %s", batch_id, description)
+        return ImportResult(batch_id, created, updated, unchanged, plan.rejected, aliases, len(neighbourhood_ids))
+
+    def write_report(self, plan: ImportPlan, path: Path) -> int:
+        """The rows not imported, with their original values and the reason, as a workbook that re-imports."""
+        columns = plan.source.table.columns
+        lines = {r.line: r for r in plan.rejected}
+        rows = [
+            (
+                row.line,
+                [row.cells[c.index] if c.index < len(row.cells) else None for c in columns],
+                lines[row.line].reason,
+            )
+            for row in plan.source.table.rows
+            if row.line in lines
+        ]
+        write_error_report(
+            path, headers=[c.text for c in columns], rows=rows, title=f"{plan.source.kind.label}导入错误行"
+        )
+        return len(rows)
+
+
+# -- committing -----------------------------------------------------------------------------
+
+
+def _create_neighbourhoods(conn: Connection, plan: ImportPlan, writer: ChangeWriter) -> dict[tuple[int, str], int]:
+    created = {}
+    for street_id, name in plan.new_neighbourhoods:
+        key = (street_id, neighbourhood_key(name))
+        values = {f.key: None for f in NEIGHBOURHOODS.fields} | {"street_id": street_id, "name": name}
+        created[key] = insert_record(conn, NEIGHBOURHOODS, values, writer)
+    return created
+
+
+def _resolved(values: dict[str, Any], neighbourhood_ids: Mapping[tuple[int, str], int]) -> dict[str, Any]:
+    """The row's values with the 居委会 created by this import in place of their placeholders."""
+    placeholder = values.get("neighbourhood_id")  # the only field that can hold one
+    if isinstance(placeholder, NewNeighbourhood):
+        return {**values, "neighbourhood_id": neighbourhood_ids[placeholder.key]}
+    return values
+
+
+def _insert_new(
+    conn: Connection, plan: ImportPlan, writer: ChangeWriter, neighbourhood_ids: Mapping[tuple[int, str], int]
+) -> int:
+    register = plan.source.kind.register
+    new_rows = [r for r in plan.rows if r.status is RowStatus.NEW]
+    if not new_rows:
+        return 0
+    bulk = BulkWriter(conn, now())
+    created = []
+    empty = dict.fromkeys(register.field_keys)
+    for row in new_rows:
+        given = _resolved(row.values, neighbourhood_ids)
+        record_id = bulk.add(register.key, empty | given)
+        created.append((record_id, given))
+    bulk.flush()
+    bulk.advance_sequences()
+    writer.created_many(register, created)
+    return len(created)
+
+
+def _apply_updates(
+    conn: Connection, plan: ImportPlan, writer: ChangeWriter, neighbourhood_ids: Mapping[tuple[int, str], int]
+) -> tuple[int, int]:
+    register = plan.source.kind.register
+    updated = aliases = 0
+    for row in plan.rows:
+        if row.status is not RowStatus.UPDATE or row.record_id is None or row.version is None:
+            continue
+        changes = {c.key: _resolved(row.values, neighbourhood_ids)[c.key] for c in row.changes}
+        if changes:
+            update_record(conn, register, row.record_id, changes, row.version, writer)
+            updated += 1
+        name = row.values.get("name")
+        if register.key == "estates" and isinstance(name, str):
+            current = conn.scalar(select(TABLES["estates"].c.name).where(TABLES["estates"].c.id == row.record_id))
+            alias_table = TABLES["estate_aliases"]
+            known = conn.scalar(
+                select(alias_table.c.id).where(alias_table.c.estate_id == row.record_id, alias_table.c.alias == name)
+            )
+            if current != name and known is None:
+                values = {"estate_id": row.record_id, "alias": name, "source": "导入确认"}
+                insert_record(conn, ESTATE_ALIASES, values, writer)
+                aliases += 1
+                if not changes:
+                    updated += 1
+    return updated, aliases
