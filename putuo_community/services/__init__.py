@@ -6,6 +6,7 @@ import getpass
 from dataclasses import dataclass
 from pathlib import Path
 
+from putuo_community.domain.changes import ChangeBus
 from putuo_community.services.batches import BatchService
 from putuo_community.services.credit import CreditService
 from putuo_community.services.dossier import DossierService
@@ -62,7 +63,7 @@ class Services:
         """
         who = user or current_user()
         mappings = MappingStore(mapping_file) if mapping_file is not None else None
-        settings = UserSettings(settings_file)
+        settings = UserSettings(settings_file, changes=database.changes)
         credit = CreditService(database)
         return cls(
             database=database,
@@ -79,6 +80,11 @@ class Services:
             dossiers=DossierService(database, credit, font=settings.dossier_font()),
             settings=settings,
         )
+
+    @property
+    def changes(self) -> ChangeBus:
+        """Every committed write's `Changes`, for the views to follow."""
+        return self.database.changes
 
     @property
     def database_name(self) -> str:

@@ -27,7 +27,7 @@ from putuo_community.domain.credit import (
     ranking_score,
 )
 from putuo_community.domain.errors import UserError
-from putuo_community.storage.database import Database
+from putuo_community.storage.database import Database, changes_of
 from putuo_community.storage.schema import TABLES, app_settings
 
 THRESHOLDS_KEY = "credit.warning_thresholds"
@@ -105,6 +105,9 @@ class CreditService:
         with self.database.transaction() as conn:
             conn.execute(delete(app_settings).where(app_settings.c.key == THRESHOLDS_KEY))
             conn.execute(insert(app_settings).values(key=THRESHOLDS_KEY, value=json.dumps(asdict(thresholds))))
+            changes = changes_of(conn)
+            changes.kind = "设置"
+            changes.setting(THRESHOLDS_KEY)
 
     # -- standings -----------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from putuo_community.domain.fields import Register
 from putuo_community.domain.formatting import plain_value
 from putuo_community.domain.registers import REGISTERS
 from putuo_community.storage.bulk import BulkWriter, copy_created_to_history
-from putuo_community.storage.database import Database
+from putuo_community.storage.database import Database, changes_of
 from putuo_community.storage.schema import TABLES, change_batches, new_id, now
 
 HISTORY_KEY = "change_history"
@@ -69,6 +69,9 @@ class ChangeWriter:
         self._batch_id: int | None = None
         self._stamp = now()
         self._parent_estates: dict[tuple[str, Any], int | None] = {}
+        # What the open views hear of once the transaction commits.
+        self.changes = changes_of(conn)
+        self.changes.kind = self.changes.kind or kind
 
     @property
     def batch_id(self) -> int:
@@ -119,19 +122,26 @@ class ChangeWriter:
             return
         fixed = self._fixed(register, "新增")
         if self._copy_in_database(register, records, fixed):
+            self.changes.created(register.key, (rid for rid, _ in records), self._own_estates(register, records))
             return
-        self._write(
-            [
-                {
-                    **fixed,
-                    "record_id": record_id,
-                    "record_title": self._title(register, values),
-                    "estate_id": self._estate(register, record_id, values),
-                    "new_value": _snapshot(register, values),
-                }
-                for record_id, values in records
-            ]
-        )
+        rows = [
+            {
+                **fixed,
+                "record_id": record_id,
+                "record_title": self._title(register, values),
+                "estate_id": self._estate(register, record_id, values),
+                "new_value": _snapshot(register, values),
+            }
+            for record_id, values in records
+        ]
+        self._write(rows)
+        self.changes.created(register.key, (row["record_id"] for row in rows), (row["estate_id"] for row in rows))
+
+    def _own_estates(self, register: Register, records: Sequence[tuple[int, Mapping[str, Any]]]) -> set[int | None]:
+        """The estates of records that name theirs (or are estates), without asking the database."""
+        if register.key == "estates":
+            return {record_id for record_id, _ in records}
+        return {values.get(register.estate_field) for _, values in records}
 
     def _copy_in_database(
         self, register: Register, records: Sequence[tuple[int, Mapping[str, Any]]], fixed: dict[str, Any]
@@ -187,6 +197,7 @@ class ChangeWriter:
                 for key, value in new.items()
             ]
         )
+        self.changes.updated(register.key, (record_id,), new.keys(), (estate_id,))
 
     def deleted(self, register: Register, record_id: int, values: Mapping[str, Any]) -> None:
         self.deleted_many(register, [(record_id, values)])
@@ -196,18 +207,18 @@ class ChangeWriter:
         if not records:
             return
         fixed = self._fixed(register, "删除")
-        self._write(
-            [
-                {
-                    **fixed,
-                    "record_id": record_id,
-                    "record_title": self._title(register, values),
-                    "estate_id": self._estate(register, record_id, values),
-                    "old_value": _snapshot(register, values),
-                }
-                for record_id, values in records
-            ]
-        )
+        rows = [
+            {
+                **fixed,
+                "record_id": record_id,
+                "record_title": self._title(register, values),
+                "estate_id": self._estate(register, record_id, values),
+                "old_value": _snapshot(register, values),
+            }
+            for record_id, values in records
+        ]
+        self._write(rows)
+        self.changes.deleted(register.key, (row["record_id"] for row in rows), (row["estate_id"] for row in rows))
 
 
 @dataclass(frozen=True)

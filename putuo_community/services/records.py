@@ -154,6 +154,12 @@ class RecordService:
             writer = ChangeWriter(conn, user=self.user, kind="修改", description=f"修改{register.label}")
             return update_record(conn, register, record_id, changes, expected_version, writer)
 
+    def dependants(self, register_key: str, record_id: int) -> tuple[Dependant, ...]:
+        """What refers to a record: a delete is refused while this is not empty."""
+        register = get_register(register_key)
+        with self.database.read() as conn:
+            return tuple(find_dependants(conn, register, record_id))
+
     def delete(self, register_key: str, record_id: int, *, expected_version: int) -> None:
         register = get_register(register_key)
         with self.database.transaction() as conn:
@@ -263,12 +269,66 @@ def update_record(
     return new_version
 
 
+@dataclass(frozen=True)
+class Dependant:
+    """Records of another register that refer to one record (the lifts of a building)."""
+
+    register: str
+    label: str  # the referring register's label, e.g. 电梯
+    field_label: str  # the referring field's label, e.g. 楼栋
+    count: int
+    examples: tuple[str, ...]  # the titles of the first few
+
+
+EXAMPLES = 3
+HISTORY_REGISTER = "change_history"  # the history outlives what it describes
+
+
+def find_dependants(conn: Connection, register: Register, record_id: int) -> list[Dependant]:
+    """Every register whose records refer to this one, with how many and a few of their titles."""
+    found = []
+    for child in REGISTERS.values():
+        if child.key == HISTORY_REGISTER:
+            continue
+        table = TABLES[child.key]
+        for ref_field in child.ref_fields:
+            if ref_field.ref != register.key:
+                continue
+            column = table.c[ref_field.key]
+            count = int(conn.scalar(select(func.count()).where(column == record_id)) or 0)
+            if not count:
+                continue
+            titles = conn.scalars(
+                select(table.c[child.title_field]).where(column == record_id).order_by(table.c.id).limit(EXAMPLES)
+            )
+            examples = tuple(format_value(child.field(child.title_field), t) for t in titles)
+            found.append(Dependant(child.key, child.label, ref_field.label, count, examples))
+    return found
+
+
+def dependants_message(register: Register, title: str, dependants: Sequence[Dependant]) -> str:
+    """Why a record cannot be deleted, naming what refers to it."""
+    parts = []
+    for d in dependants:
+        sample = "、".join(e for e in d.examples if e)
+        more = "等" if d.count > len(d.examples) else ""
+        parts.append(f"{d.count} 条{d.label}记录" + (f"（{sample}{more}）" if sample else ""))
+    return (
+        f"{register.label}“{title}”下还登记了{'、'.join(parts)}，不能删除。请先删除这些记录，或把它们改挂到别的记录下。"
+    )
+
+
 def delete_record(
     conn: Connection, register: Register, record_id: int, expected_version: int, writer: ChangeWriter
 ) -> None:
     current = _fetch_current(conn, register, record_id)
     if current["version"] != expected_version:
         raise ConcurrentEdit(f"{register.label}记录已被他人修改，未删除。请刷新后再试。")
+    # Never let the database cascade or blank references behind the clerk's back (nor outside the history).
+    dependants = find_dependants(conn, register, record_id)
+    if dependants:
+        title = format_value(register.field(register.title_field), current.get(register.title_field))
+        raise RecordInUse(dependants_message(register, title, dependants))
     table = TABLES[register.key]
     writer.deleted(register, record_id, {f.key: current.get(f.key) for f in register.fields})
     try:

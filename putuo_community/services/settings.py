@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from putuo_community.domain.changes import ChangeBus, Changes
 from putuo_community.domain.errors import UserError
 from putuo_community.services.dossier import FontChoice
 from putuo_community.services.jsonfile import read_json_object, write_json_object
@@ -12,8 +13,9 @@ FONT_KEY = "dossier_font"
 
 
 class UserSettings:
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, *, changes: ChangeBus | None = None) -> None:
         self.path = path  # None: nothing is remembered (tests, one-off runs)
+        self._changes = changes
 
     def dossier_font(self) -> FontChoice:
         """The chosen font, or the bundled one when none is chosen or the chosen file has gone."""
@@ -39,3 +41,5 @@ class UserSettings:
             write_json_object(self.path, data)
         except OSError as exc:
             raise UserError(f"无法保存设置：{exc.strerror or exc}") from exc
+        if self._changes is not None:
+            self._changes.publish(Changes(settings=frozenset({FONT_KEY}), kind="设置"))

@@ -19,6 +19,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from putuo_community.domain.changes import ChangeBus, ChangeCollector
 from putuo_community.domain.errors import (
     CannotOpenDatabase,
     DatabaseLocked,
@@ -34,6 +35,7 @@ log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 5000
+_CHANGES_KEY = "putuo.changes"
 
 
 def classify_error(exc: BaseException, where: str) -> EnvironmentProblem | None:
@@ -65,6 +67,8 @@ class Database:
         self.engine = engine
         self.url = engine.url
         self.is_sqlite = engine.dialect.name == "sqlite"
+        # Every committed write's changes go out here, after the commit (see `changes_of`).
+        self.changes = ChangeBus()
 
     @property
     def display_name(self) -> str:
@@ -83,16 +87,26 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
-        """One write transaction: all of it is committed, or none of it."""
+        """One write transaction: all of it is committed, or none of it.
+
+        What it wrote (recorded through `changes_of(conn)`) is published on `changes`
+        once the commit has succeeded, never for a rolled-back transaction.
+        """
+        collector = ChangeCollector()
         try:
             with self.engine.connect() as conn:
                 # IMMEDIATE takes the write lock up front, so a busy database fails
                 # at the start (after the busy timeout) rather than half-way.
                 conn = conn.execution_options(sqlite_begin="IMMEDIATE")
-                with conn.begin():
-                    yield conn
+                conn.info[_CHANGES_KEY] = collector
+                try:
+                    with conn.begin():
+                        yield conn
+                finally:
+                    conn.info.pop(_CHANGES_KEY, None)
         except sa_exc.DBAPIError as exc:
             raise self._translate(exc) from exc
+        self.changes.publish(collector.changes())
 
     def _translate(self, exc: sa_exc.DBAPIError) -> Exception:
         problem = classify_error(exc, self.display_name)
@@ -100,6 +114,15 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def changes_of(conn: Connection) -> ChangeCollector:
+    """Where a write inside `Database.transaction()` records what it changed.
+
+    Outside such a transaction (a migration, a test's bare connection) the record goes nowhere.
+    """
+    collector = conn.info.get(_CHANGES_KEY)
+    return collector if isinstance(collector, ChangeCollector) else ChangeCollector()
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:

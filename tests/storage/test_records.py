@@ -117,13 +117,17 @@ def test_changes_to_a_building_land_in_its_estates_history(services: Services, s
     assert registers == ["单元", "楼栋", "小区"]
 
 
-def test_deleting_an_estate_takes_its_buildings_and_records_the_old_values(
+def test_an_estate_is_deleted_only_once_nothing_hangs_on_it_and_the_history_keeps_its_values(
     services: Services, street_ids: dict[str, int]
 ) -> None:
     estate_id = _estate(services, street_ids["长寿"], "长寿新村")
-    services.records.create("buildings", {"estate_id": estate_id, "number": "1号"})
+    building_id = services.records.create("buildings", {"estate_id": estate_id, "number": "1号"})
+    with pytest.raises(RecordInUse) as refused:
+        services.records.delete("estates", estate_id, expected_version=1)
+    assert "1 条楼栋记录（1号）" in refused.value.message  # the database never cascades behind the clerk's back
+    assert services.records.count("buildings") == 1
+    services.records.delete("buildings", building_id, expected_version=1)
     services.records.delete("estates", estate_id, expected_version=1)
-    assert services.records.count("buildings") == 0
     with pytest.raises(RecordNotFound):
         services.records.get("estates", estate_id)
     deleted = services.history.for_estate(estate_id)[0]
