@@ -7,7 +7,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from putuo_community.domain import parsing
 from putuo_community.domain.fields import Field, FieldType, decimal
 from putuo_community.domain.parsing import (
     Parsed,
@@ -21,6 +20,7 @@ from putuo_community.domain.parsing import (
     street_from_text,
     unit_factor,
 )
+from putuo_community.domain.parsing import text as parsing
 from putuo_community.domain.registers import (
     COMMITTEE_MEMBERS,
     COMPANIES,

@@ -18,11 +18,10 @@ from pypdf import PdfReader
 from pypdf.generic import Destination
 
 from putuo_community.domain.errors import BadFile, UserError
-from putuo_community.io import pdf
 from putuo_community.io.cjk_wrap import FORBIDDEN_AT_START
 from putuo_community.io.document import Document, Facts, Section, Table, Text
 from putuo_community.io.fonts import bundled_font_path, register_font
-from putuo_community.io.pdf import render_document
+from putuo_community.io.pdf import drawing, render_document, renderer, tables
 
 PRINTED = dt.date(2026, 11, 24)
 NOTO_CJK = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
@@ -336,13 +335,13 @@ def test_tall_cells_and_wide_tables_still_print(tmp_path: Path) -> None:
 
 
 def test_column_widths_fill_the_frame_and_never_exceed_it() -> None:
-    measure = pdf._measure(register_font(), pdf.TABLE_SIZE)
+    measure = drawing.measure(register_font(), drawing.TABLE_SIZE)
     for columns in (1, 3, 8, 16, 40):
         table = Table(
             headers=tuple(f"列{i}" for i in range(columns)), rows=(tuple("很长的内容" * i for i in range(columns)),)
         )
-        widths = pdf._column_widths(table, columns, measure, pdf.FRAME_WIDTH)
-        assert sum(widths) == pytest.approx(pdf.FRAME_WIDTH)
+        widths = tables._column_widths(table, columns, measure, drawing.FRAME_WIDTH)
+        assert sum(widths) == pytest.approx(drawing.FRAME_WIDTH)
         assert all(width > 0 for width in widths)
 
 
@@ -422,7 +421,7 @@ def test_a_failure_while_writing_leaves_the_old_file(tmp_path: Path, monkeypatch
         stream.write(b"%PDF-1.4 half")
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(pdf._Renderer, "render", full_disk)
+    monkeypatch.setattr(renderer._Renderer, "render", full_disk)
     with pytest.raises(BadFile, match="磁盘空间不足") as caught:
         render_document(dossier(), target)
     assert "档案.pdf" in caught.value.message
