@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from putuo_community import APP_NAME, APP_TITLE, __version__
 from putuo_community.domain.registers import COMMITTEE_TERMS, COMPANIES, LIFTS, PROJECTS
+from putuo_community.gui.changes import ChangeHub
 from putuo_community.gui.pages.base import Page, PageContext
 from putuo_community.gui.pages.estate_page import EstatePage
 from putuo_community.gui.pages.export_page import ExportPage
@@ -52,6 +53,8 @@ class MainWindow(QMainWindow):
         self.remember_state = remember_state  # False for smoke runs: they must not change the user's profile
         self.runner = BackgroundRunner(self)
         self.context = PageContext(services, self.runner)
+        # Every committed write reaches the pages, which update what they show of it: no F5 needed.
+        self.change_hub = ChangeHub(services.changes, self)
         self.setWindowTitle(self.tr("{app} — {database}").format(app=APP_TITLE, database=self.database_title()))
         self.setMinimumSize(QSize(760, 520))
 
@@ -113,6 +116,7 @@ class MainWindow(QMainWindow):
             self.pages[key] = page
             self.stack.addWidget(page)
             page.status_changed.connect(self._page_status)
+            self.change_hub.changed.connect(page.apply_changes)
 
     def _build_navigation(self) -> None:
         self.navigation.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -257,5 +261,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
+        self.change_hub.close()
         self.runner.shutdown()
         super().closeEvent(event)

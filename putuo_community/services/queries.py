@@ -7,6 +7,7 @@ them types the estate's name, which lives in another table.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, Table, and_, or_, select
@@ -42,16 +43,20 @@ class QueryService:
         street_id: int | None = None,
         search: str = "",
         limit: int | None = None,
+        ids: Collection[int] | None = None,
     ) -> list[Record]:
         """Records of a register in one 街镇 (None: all) whose text, or the names they refer to, match `search`.
 
         Every word of `search` must appear somewhere: in the record's text and choice
         fields, in the title of a record it refers to (小区名称, 企业名称 ...) or, for
         estates, in one of the estate's aliases. Estate-owned records come grouped by
-        estate, then by their own title.
+        estate, then by their own title. `ids`: only these records (those still matching),
+        for a list catching up with a change.
         """
         register = get_register(register_key)
         query, table = filtered_query(register, street_id=street_id, search=search)
+        if ids is not None:
+            query = query.where(table.c.id.in_(sorted(ids)))
         order: list[Any] = []
         if register.estate_field and register.estate_field != register.title_field:
             order.append(query.selected_columns[f"{register.estate_field}__title"])

@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from putuo_community.domain.changes import Changes
 from putuo_community.gui.widgets import enlarged_font
 from putuo_community.gui.worker import BackgroundRunner, Task
 from putuo_community.services import Record, Services
@@ -35,6 +36,7 @@ class Page(QWidget):
         self.context = context
         self.title = title
         self.has_loaded = False
+        self.stale = False  # data changed while the page was hidden: reload when it is shown
         self._status = ""
         self._load_task: Task | None = None
 
@@ -56,10 +58,32 @@ class Page(QWidget):
     # -- what the main window calls ----------------------------------------------------------
 
     def activate(self) -> None:
-        """The page became visible: load it the first time."""
-        if not self.has_loaded and self._load_task is None:
+        """The page became visible: load it the first time, or again if its data changed meanwhile."""
+        if (not self.has_loaded or self.stale) and self._load_task is None:
+            self.stale = False
             self.refresh()
         self.status_changed.emit(self._status)
+
+    def apply_changes(self, changes: Changes) -> None:
+        """A write was committed somewhere: follow it if it concerns this page.
+
+        A page on screen updates what changed at once; a hidden one only notes that it
+        must reload when it is next shown (or reloads nothing if it never loaded).
+        """
+        if not self.has_loaded or not self.depends_on(changes):
+            return
+        if self.isVisible():
+            self.follow_changes(changes)
+        else:
+            self.stale = True
+
+    def depends_on(self, changes: Changes) -> bool:
+        """Whether the page shows anything `changes` touched; by default, any record or setting."""
+        return not changes.empty
+
+    def follow_changes(self, changes: Changes) -> None:
+        """Bring the page up to date with `changes`; by default, read it again."""
+        self.refresh()
 
     def refresh(self) -> None:
         """Read the page's data again (F5)."""

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from putuo_community.domain.changes import Changes
 from putuo_community.domain.registers import ESTATES, REGISTERS
 from putuo_community.gui.dossier_preview import DossierPreviewDialog
 from putuo_community.gui.long_task import LongTask, export_to_file, run_long_task
@@ -191,6 +192,16 @@ class EstatePage(RegisterPage):
         detail_action.triggered.connect(self.open_detail)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.view.addActions([detail_action, self.print_action, self.save_pdf_action])
+
+    def depends_on(self, changes: Changes) -> bool:
+        estate_id = self.panel.estate_id
+        return super().depends_on(changes) or (estate_id is not None and changes.touches_estate(estate_id))
+
+    def follow_changes(self, changes: Changes) -> None:
+        super().follow_changes(changes)
+        estate_id = self.panel.estate_id
+        if estate_id is not None and changes.touches_estate(estate_id):
+            self._sections_timer.start()  # what its dossier holds has changed
 
     def _estate_selected(self, record: Record | None) -> None:
         self.panel.show_estate(record)

@@ -224,8 +224,7 @@ class ImportPage(Page):
         return wizard
 
     def _imported(self, _result: object) -> None:
-        self.tabs.setCurrentIndex(0)
-        self.refresh()
+        self.tabs.setCurrentIndex(0)  # the new batch: the import's changes bring it to the list
 
     def _wizard_gone(self) -> None:
         self.wizard = None
@@ -311,7 +310,6 @@ class ImportPage(Page):
 
     def _undone(self, batch_id: int, count: int) -> None:
         self.show_message(self.tr("已撤销批次 {id}：删除或恢复了 {count} 条记录。").format(id=batch_id, count=count))
-        self.refresh()
 
     def _show_refusal(self, error: BaseException) -> bool:
         self._batch_chosen()

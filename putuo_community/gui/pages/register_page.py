@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from putuo_community.domain.changes import Changes
 from putuo_community.domain.fields import FieldType, Register
 from putuo_community.gui.detail_dialog import RecordDetailDialog
 from putuo_community.gui.long_task import LongTask
@@ -24,10 +25,16 @@ from putuo_community.services.importing import IMPORT_KINDS
 from putuo_community.services.queries import street_filter_kind
 
 SEARCH_DELAY_MS = 300  # wait for the clerk to stop typing before querying
+# Past this many changed records a list reads itself again rather than record by record.
+TARGETED_LIMIT = 500
 STATUS_MESSAGE_MS = 15_000
 
 # The ledger (import kind) each register exports as: register key → kind key.
 LEDGER_KINDS = {kind.register.key: kind.key for kind in IMPORT_KINDS.values()}
+
+
+def _record_id(record: Record) -> int:
+    return record.id
 
 
 class RegisterPage(Page):
@@ -128,6 +135,52 @@ class RegisterPage(Page):
             self._show_records,
             description=self.tr("读取{register}").format(register=self.register.label),
         )
+
+    # -- following changes -------------------------------------------------------------------
+
+    def depends_on(self, changes: Changes) -> bool:
+        """The list shows its own register and the titles of the records it refers to."""
+        return changes.touches(self.register.key, *(f.ref for f in self.register.ref_fields))
+
+    def follow_changes(self, changes: Changes) -> None:
+        ids = self.affected_ids(changes)
+        if ids is None:
+            self.refresh()
+            return
+        if not ids:
+            return
+        queries = self.context.services.queries
+        key, street_id, search = self.register.key, self.street_id, self.search_edit.text()
+        self.context.runner.run(
+            lambda _progress: queries.list_records(key, street_id=street_id, search=search, ids=ids),
+            on_result=lambda records: self._apply_records(records, ids),
+            description=self.tr("更新{register}").format(register=self.register.label),
+            parent=self,
+        )
+
+    def affected_ids(self, changes: Changes) -> set[int] | None:
+        """Which of the list's records `changes` touched (its own, or ones whose referred titles changed).
+
+        None when the list had better be read again whole.
+        """
+        if changes.everything:
+            return None
+        ids: set[int] = set()
+        own = changes.of(self.register.key)
+        if own is not None:
+            ids |= own.ids
+        for ref_field in self.register.ref_fields:
+            referred = changes.of(ref_field.ref)
+            if referred is not None and referred.updated:
+                ids |= {r.id for r in self.model.rows() if r.values.get(ref_field.key) in referred.updated}
+        return ids if len(ids) <= TARGETED_LIMIT else None
+
+    def _apply_records(self, records: list[Record], ids: set[int]) -> None:
+        self.model.apply_rows(records, ids, key=_record_id)
+        self.set_status(self.count_text(self.model.rowCount()))
+        current = self.current_record()
+        if current is not None and current.id in ids:
+            self.current_record_changed.emit(current)  # panels beside the list show the new values
 
     def _search_now(self) -> None:
         if self._search_timer.isActive():
