@@ -7,10 +7,7 @@ filling the A4 sheet. 另存为 PDF saves the original bytes, which stay sharp.
 
 from __future__ import annotations
 
-import errno
 import logging
-import os
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -33,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from putuo_community.domain.errors import UserError
 from putuo_community.gui import long_task
+from putuo_community.io.files import write_file
 
 log = logging.getLogger(__name__)
 
@@ -230,7 +228,7 @@ class DossierPreviewDialog(QDialog):
         if path is None:
             return None
         try:
-            write_atomically(path, self.pdf)
+            write_file(path, self.pdf, opened_by="PDF 阅读器、WPS")
         except UserError as error:
             QMessageBox.warning(self, self.tr("无法保存"), error.message)
             return None
@@ -244,29 +242,3 @@ def _fit(size: QSizeF, within: QRectF) -> QRectF:
     left = within.left() + (within.width() - scaled.width()) / 2
     top = within.top() + (within.height() - scaled.height()) / 2
     return QRectF(left, top, scaled.width(), scaled.height())
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write beside the target, then swap it in: a failure leaves any existing file as it was."""
-    name = path.name
-    temporary = path.with_name(f".~{name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        try:
-            with temporary.open("xb") as stream:
-                stream.write(data)
-            os.replace(temporary, path)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
-    except FileNotFoundError as exc:
-        raise UserError(_tr("无法保存“{name}”：文件夹“{folder}”不存在").format(name=name, folder=path.parent)) from exc
-    except PermissionError as exc:
-        raise UserError(
-            _tr(
-                "无法保存“{name}”：文件正被其他程序（如 PDF 阅读器、WPS）打开，或没有写入权限。请关闭该文件后重试"
-            ).format(name=name)
-        ) from exc
-    except OSError as exc:
-        if exc.errno == errno.ENOSPC:
-            raise UserError(_tr("无法保存“{name}”：磁盘空间不足").format(name=name)) from exc
-        raise UserError(_tr("无法保存“{name}”：{reason}").format(name=name, reason=exc.strerror or exc)) from exc

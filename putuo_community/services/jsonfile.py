@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from putuo_community.io.files import replacing
 
 log = logging.getLogger(__name__)
 
@@ -27,11 +27,6 @@ def read_json_object(path: Path) -> dict[str, Any]:
 def write_json_object(path: Path, data: dict[str, Any]) -> None:
     """Replace the file in one step, so a crash or a full disk never leaves half of it."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(data, out, ensure_ascii=False, indent=1)
-        os.replace(temp, path)
-    except OSError:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    with replacing(path) as out:
+        out.write(text.encode("utf-8"))
