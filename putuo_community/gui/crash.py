@@ -29,12 +29,12 @@ from PySide6.QtWidgets import (
 
 from putuo_community import APP_TITLE, __version__
 from putuo_community.domain.errors import UserError
+from putuo_community.gui.i18n import translator
 
 log = logging.getLogger(__name__)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("crash", text)
+_tr = translator("crash")
 
 
 def show_user_error(parent: QWidget | None, error: UserError) -> None:

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QMarginsF, QRectF, QSize, QSizeF, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import QAction, QColor, QGuiApplication, QImage, QKeySequence, QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter, QPrintPreviewWidget
@@ -37,10 +37,6 @@ log = logging.getLogger(__name__)
 PRINT_DPI = 200  # enough for 10-point Chinese on paper; rendering at 600 dpi would take seconds a page
 PREVIEW_DPI = 150  # sharp on a high-DPI screen at the zoom the preview opens with
 POINTS_PER_INCH = 72
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("DossierPreviewDialog", text)
 
 
 class DossierPreviewDialog(QDialog):

@@ -18,10 +18,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QCoreApplication, QObject, QSettings, QStandardPaths, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QObject, QSettings, QStandardPaths, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressBar, QProgressDialog, QWidget
 
+from putuo_community.gui.i18n import translator
 from putuo_community.gui.worker import BackgroundRunner, Progress, Task
 
 log = logging.getLogger(__name__)
@@ -32,8 +33,7 @@ SHOW_AFTER_MS = 300  # quicker work finishes before any dialog flickers up
 LAST_FOLDER_KEY = "export/last_folder"
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("long_task", text)
+_tr = translator("long_task")
 
 
 class _Ended(QObject):

@@ -22,7 +22,6 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QCollator,
-    QCoreApplication,
     QLocale,
     QModelIndex,
     QPersistentModelIndex,
@@ -33,6 +32,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from putuo_community.domain.fields import Field, FieldType, Register
 from putuo_community.domain.formatting import mask_personal
+from putuo_community.gui.i18n import translator
 from putuo_community.services import Record
 
 # Native values for sorting: date/datetime, numbers as float, booleans as int, text; None for blank.
@@ -302,8 +302,7 @@ class RowSortProxy(QSortFilterProxyModel):
         return self.index(proxy_row, 0).data(RECORD_ROLE)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("models", text)
+_tr = translator("models")
 
 
 # -- reminders ------------------------------------------------------------------------------------

@@ -8,9 +8,10 @@ from datetime import date, datetime, time
 from enum import Enum
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from putuo_community.gui.i18n import translator
 from putuo_community.gui.models import Column, RowSortProxy, RowTableModel, native_sort_value
 from putuo_community.services.importing import RowPlan, RowStatus
 
@@ -29,8 +30,7 @@ SKIPPED_FOREGROUND = QColor("#9e9e9e")
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("import_wizard", text)
+_tr = translator("import_wizard")
 
 
 def column_letter(index: int) -> str:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QListWidget, QVBoxLayout, QWidget
 
+from putuo_community.gui.i18n import translator
 from putuo_community.gui.import_wizard.common import NOTE_STYLE, ImportSession, StepPage
 from putuo_community.gui.import_wizard.models import LineRole, SheetLine, SheetPreviewModel, column_letter
 from putuo_community.gui.widgets import make_table_view
@@ -15,8 +15,7 @@ PREVIEW_LINES = 50
 MAX_COLUMN_WIDTH = 220
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("PreviewPage", text)
+_tr = translator("PreviewPage")
 
 
 def header_cells(source: ImportSource) -> list[tuple[object, ...]]:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from putuo_community.gui.i18n import translator
 from putuo_community.gui.long_task import LongTask, export_to_file, export_to_folder
 from putuo_community.gui.pages.base import PageContext, fill_street_combo, street_combo
 from putuo_community.gui.pages.overview_page import OverviewPage
@@ -40,8 +41,7 @@ from putuo_community.services.summary import SummaryReport
 COUNT_DELAY_MS = 300  # wait for the clerk to stop typing before counting
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ExportPage", text)
+_tr = translator("ExportPage")
 
 
 def has_street(kind_key: str) -> bool:

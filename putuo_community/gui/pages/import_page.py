@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from putuo_community.domain.errors import UserError
+from putuo_community.gui.i18n import translator
 from putuo_community.gui.import_wizard import ImportWizard
 from putuo_community.gui.models import Column, RegisterSummaryModel, RowSortProxy, RowTableModel, native_sort_value
 from putuo_community.gui.pages.base import Page, PageContext
@@ -36,8 +37,7 @@ UNDONE_COLOUR = QColor("#9e9e9e")
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ImportPage", text)
+_tr = translator("ImportPage")
 
 
 def _time_text(value: Any) -> str:
