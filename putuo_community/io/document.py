@@ -32,6 +32,9 @@ class Table:
     # Columns whose cells are right-aligned (numbers, money).
     numeric: tuple[int, ...] = ()
     empty: str = "无记录"  # said instead of an empty table
+    # A table of a register's records: which register, and each row's record id (for the screen).
+    register: str = ""
+    record_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

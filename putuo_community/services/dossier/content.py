@@ -1,8 +1,9 @@
 """The sections of an estate's dossier (一小区一档案), written from its records as a document.
 
-Column headers and value formats come from the register declarations; this module only
-chooses which fields each section shows and adds what the rules say (term state, the 换届
-timeline, lift age and flags, the fund's ratio, the completeness gaps).
+Which registers each section lists, with which fields and computed columns, is declared
+once in `domain.registers.dossier` (the estate window reads it too); this module writes
+the tables from it and adds what the rules say beside them (the 换届 timeline, the
+company's standing, the fund's alert, the completeness gaps).
 """
 
 from __future__ import annotations
@@ -10,12 +11,11 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from putuo_community.domain.committee import (
-    committee_term_status,
     formation_due_on,
     operation_review_start,
     recent_operation,
@@ -23,13 +23,22 @@ from putuo_community.domain.committee import (
     renewal_timeline,
 )
 from putuo_community.domain.completeness import DossierFacts, completeness_ratio, dossier_gaps
-from putuo_community.domain.credit import active_until
 from putuo_community.domain.dates import add_months
 from putuo_community.domain.fields import FieldType, Register
 from putuo_community.domain.formatting import mask_personal
-from putuo_community.domain.fund import fund_ratio, needs_topup
-from putuo_community.domain.lifts import lift_age_years, needs_assessment, remote_monitoring_overdue
+from putuo_community.domain.fund import needs_topup
+from putuo_community.domain.lifts import needs_assessment
 from putuo_community.domain.registers import REGISTERS
+from putuo_community.domain.registers.dossier import (
+    COMPUTED,
+    DOSSIER_SECTIONS,
+    SECTIONS_BY_KEY,
+    ColumnContext,
+    DossierTable,
+    dossier_table,
+    fund_ratio_text,
+    lift_flags,
+)
 from putuo_community.io.document import Document, Facts, Section, Table, Text
 from putuo_community.services.dossier.data import EstateFile
 from putuo_community.services.history import Change
@@ -47,30 +56,36 @@ def chapter(number: int, title: str) -> str:
     return f"{numeral}、{title}"
 
 
-@dataclass(frozen=True)
-class Computed:
-    """A column worked out from a record (状态, 梯龄, 提示 ...), beside the declared ones."""
-
-    header: str
-    compute: Callable[[Record], str]
-
-
 def register_table(
-    register_key: str,
+    table: DossierTable,
     records: Sequence[Record],
-    keys: Sequence[str],
+    context: ColumnContext,
     *,
-    caption: str = "",
-    extra: Sequence[Computed] = (),
+    caption: str | None = None,
 ) -> Table:
-    """A table of records with the declared headers of `keys`, plus computed columns."""
-    register = REGISTERS[register_key]
-    fields = [register.field(k) for k in keys]
-    headers = tuple(f.header for f in fields) + tuple(c.header for c in extra)
-    rows = tuple(tuple(_cell(register, r, k) for k in keys) + tuple(c.compute(r) for c in extra) for r in records)
+    """A declared table of records: the declared headers of its fields, then its computed columns."""
+    register = REGISTERS[table.register]
+    fields = [register.field(k) for k in table.columns]
+    computed = [COMPUTED[k] for k in table.computed]
+    headers = tuple(f.header for f in fields) + tuple(c.header for c in computed)
+    rows = tuple(
+        tuple(_cell(register, r, k) for k in table.columns) + tuple(c.compute(r, context) for c in computed)
+        for r in records
+    )
     numeric = tuple(i for i, f in enumerate(fields) if f.type in (FieldType.INTEGER, FieldType.DECIMAL))
     # No weights: the renderer sizes columns from what they hold, so short columns never wrap.
-    return Table(headers, rows, caption=caption, numeric=numeric)
+    return Table(
+        headers,
+        rows,
+        caption=table.caption if caption is None else caption,
+        numeric=numeric,
+        register=table.register,
+        record_ids=tuple(r.id for r in records),
+    )
+
+
+def _table(section: str, register_key: str, records: Sequence[Record], context: ColumnContext, **kw: str) -> Table:
+    return register_table(dossier_table(section, register_key), records, context, **kw)
 
 
 def _cell(register: Register, record: Record, key: str) -> str:
@@ -83,24 +98,40 @@ def _cell(register: Register, record: Record, key: str) -> str:
     return text
 
 
+def column_context(data: EstateFile, today: date) -> ColumnContext:
+    latest = _latest_term(data)
+    return ColumnContext(today, latest.id if latest is not None else None)
+
+
+def build_sections(data: EstateFile, today: date) -> dict[str, Section]:
+    """Every section of the dossier, by its declared key, titled but not numbered."""
+    context = column_context(data, today)
+    built = {
+        "basic": _basic(data),
+        "buildings": _buildings(data, context),
+        "committee": _committee(data, context),
+        "service": _service(data, context),
+        "projects": _plain_section(
+            "projects", data, context, sort=lambda r: (r.values.get("batch_year") or 0, r.title)
+        ),
+        "lifts": _lifts(data, context),
+        "lift_projects": _plain_section("lift_projects", data, context),
+        "funds": _fund(data, context),
+        "issues": _plain_section("issues", data, context, sort=_newest("reported_on")),
+        "attachments": _plain_section("attachments", data, context, sort=_oldest("added_on")),
+        "completeness": _completeness(data, today),
+        "changes": _changes(data),
+    }
+    return {s.key: Section(s.title, built[s.key].blocks) for s in DOSSIER_SECTIONS}
+
+
 def build_document(data: EstateFile, today: date) -> Document:
     estate = data.estate
     name = estate.title
-    sections = [
-        _basic(data),
-        _buildings(data),
-        _committee(data, today),
-        _service(data, today),
-        _projects(data),
-        _lifts(data, today),
-        _lift_projects(data),
-        _fund(data),
-        _issues(data),
-        _attachments(data),
-        _completeness(data, today),
-        _changes(data),
-    ]
-    numbered = tuple(Section(chapter(i, s.title), s.blocks) for i, s in enumerate(sections, start=1))
+    sections = build_sections(data, today).values()
+    numbered = tuple(
+        Section(chapter(i, s.title), tuple(b for b in s.blocks if _printed(b))) for i, s in enumerate(sections, start=1)
+    )
     return Document(
         title=f"{name} 小区档案",
         running_header=f"{name}（{data.street}）",
@@ -120,6 +151,41 @@ def build_document(data: EstateFile, today: date) -> Document:
 # -- sections --------------------------------------------------------------------------------
 
 
+def _printed(block: Facts | Table | Text) -> bool:
+    """Tables declared for the screen only stay out of the PDF."""
+    if not isinstance(block, Table) or not block.register:
+        return True
+    return any(t.printed for s in DOSSIER_SECTIONS for t in s.tables if t.register == block.register)
+
+
+def _by_batch(project: Record) -> tuple[int, str]:
+    return project.values.get("batch_year") or 0, project.title
+
+
+def _newest(key: str) -> Callable[[Record], Any]:
+    return lambda r: _descending(r.values.get(key))
+
+
+def _oldest(key: str) -> Callable[[Record], Any]:
+    return lambda r: r.values.get(key) or date.min
+
+
+def _descending(value: date | None) -> int:
+    return -(value or date.min).toordinal()
+
+
+def _plain_section(
+    key: str, data: EstateFile, context: ColumnContext, *, sort: Callable[[Record], Any] | None = None
+) -> Section:
+    """A section that is just its declared tables, records in `sort` order (else as stored)."""
+    section = SECTIONS_BY_KEY[key]
+    blocks = []
+    for table in section.tables:
+        records = data.of(table.register)
+        blocks.append(register_table(table, sorted(records, key=sort) if sort else records, context))
+    return Section(section.title, tuple(blocks))
+
+
 def _basic(data: EstateFile) -> Section:
     estate = data.estate
     register = REGISTERS["estates"]
@@ -128,23 +194,23 @@ def _basic(data: EstateFile) -> Section:
         for f in register.fields
         if f.type is not FieldType.LONG_TEXT and f.key not in ("street_id",)
     ]
-    aliases = "、".join(r.display("alias") for r in data.of("estate_aliases"))
-    items.append(("别名", aliases or "—"))
+    aliases = data.of("estate_aliases")
+    items.append(("别名", "、".join(r.display("alias") for r in aliases) or "—"))
     blocks: list[Facts | Table | Text] = [Facts(tuple(items))]
     if estate.values.get("note"):
         blocks.append(Text(f"备注：{estate.display('note')}"))
+    blocks.append(_table("basic", "estate_aliases", aliases, ColumnContext(date.min)))
     return Section("基本情况", tuple(blocks))
 
 
-def _buildings(data: EstateFile) -> Section:
+def _buildings(data: EstateFile, context: ColumnContext) -> Section:
     buildings = data.of("buildings")
-    keys = ("number", "address", "floors", "unit_count", "households", "floor_area", "completion_year", "structure")
-    table = register_table("buildings", buildings, keys, extra=(Computed("有电梯", lambda r: r.display("has_lift")),))
-    blocks: list[Facts | Table | Text] = [table]
+    blocks: list[Facts | Table | Text] = [_table("buildings", "buildings", buildings, context)]
     if buildings:
         households = sum(r.values.get("households") or 0 for r in buildings)
         area = sum((r.values.get("floor_area") or Decimal(0) for r in buildings), Decimal(0))
         blocks.append(Text(f"共 {len(buildings)} 幢，户数合计 {households} 户，建筑面积合计 {area:,.2f} ㎡。", "note"))
+    blocks.append(_table("buildings", "units", data.of("units"), context))
     return Section("楼栋", tuple(blocks))
 
 
@@ -153,8 +219,8 @@ def _latest_term(data: EstateFile) -> Record | None:
     return max(terms, key=lambda r: r.values["term_no"]) if terms else None
 
 
-def _committee(data: EstateFile, today: date) -> Section:
-    estate = data.estate
+def _committee(data: EstateFile, context: ColumnContext) -> Section:
+    estate, today = data.estate, context.today
     due = formation_due_on(
         first_delivery_on=estate.values.get("first_delivery_on"),
         half_area_delivered_on=estate.values.get("half_delivered_on"),
@@ -170,40 +236,17 @@ def _committee(data: EstateFile, today: date) -> Section:
     )
     blocks: list[Facts | Table | Text] = [facts]
     terms = sorted(data.of("committee_terms"), key=lambda r: r.values["term_no"])
+    blocks.append(_table("committee", "committee_terms", terms, context))
     latest = _latest_term(data)
-
-    def state(term: Record) -> str:
-        start, end = term.values.get("start_on"), term.values.get("end_on")
-        if term.values.get("dissolved_on"):
-            return "提前终止"
-        if start is None or end is None:
-            return "—"
-        return committee_term_status(start, end, today, renewed=term is not latest).label
-
-    blocks.append(
-        register_table(
-            "committee_terms",
-            terms,
-            ("term_no", "kind", "elected_on", "start_on", "end_on", "seats", "filed_on", "filing_no"),
-            caption="业委会届次与备案",
-            extra=(Computed("状态", state),),
-        )
-    )
     if latest is None:
         return Section("业主大会与业委会", tuple(blocks))
     members = data.members.get(latest.id, [])
-    blocks.append(
-        register_table(
-            "committee_members",
-            members,
-            ("name", "role", "gender", "birth_year", "party_member", "seal", "room", "phone", "joined_on", "left_on"),
-            caption=f"第{latest.values['term_no']}届业委会成员",
-        )
-    )
+    caption = f"第{latest.values['term_no']}届业委会成员"
+    blocks.append(_table("committee", "committee_members", members, context, caption=caption))
     end = latest.values.get("end_on")
     if end is not None and not latest.values.get("dissolved_on"):
         blocks.append(_renewal_table(latest, end, today))
-    blocks += _operation(data, latest, today)
+    blocks += _operation(data, latest, context)
     return Section("业主大会与业委会", tuple(blocks))
 
 
@@ -234,7 +277,8 @@ def _renewal_table(term: Record, end: date, today: date) -> Table:
     )
 
 
-def _operation(data: EstateFile, term: Record, today: date) -> list[Facts | Table | Text]:
+def _operation(data: EstateFile, term: Record, context: ColumnContext) -> list[Facts | Table | Text]:
+    today = context.today
     activities = sorted(data.of("committee_activities"), key=lambda r: r.values.get("held_on") or date.min)
     start, end = term.values.get("start_on"), term.values.get("end_on")
     blocks: list[Facts | Table | Text] = []
@@ -251,26 +295,16 @@ def _operation(data: EstateFile, term: Record, today: date) -> list[Facts | Tabl
             listed = "；".join(report.problems[:6]) + ("……" if len(report.problems) > 6 else "")
             blocks.append(Text(f"规范运作未达标（{report.rule.title}）：{listed}。", "alert"))
     recent = list(reversed(activities))[:RECENT_ACTIVITIES]
-    blocks.append(
-        register_table(
-            "committee_activities",
-            recent,
-            ("held_on", "kind", "subject", "attendees"),
-            caption=f"近期运作记录（最近{RECENT_ACTIVITIES}条）",
-        )
-    )
+    caption = f"近期运作记录（最近{RECENT_ACTIVITIES}条）"
+    blocks.append(_table("committee", "committee_activities", recent, context, caption=caption))
     return blocks
 
 
-def _service(data: EstateFile, today: date) -> Section:
-    contracts = sorted(data.of("contracts"), key=lambda r: r.values.get("start_on") or date.min, reverse=True)
+def _service(data: EstateFile, context: ColumnContext) -> Section:
+    contracts = sorted(data.of("contracts"), key=_newest("start_on"))
     blocks: list[Facts | Table | Text] = [
-        register_table(
-            "contracts",
-            contracts,
-            ("company_id", "kind", "pricing", "start_on", "end_on", "open_ended", "filed_on", "fee", "terminated_on"),
-            caption="物业服务合同",
-        )
+        _table("service", "contracts", contracts, context),
+        _table("service", "fee_adjustments", sorted(data.of("fee_adjustments"), key=_newest("effective_on")), context),
     ]
     company, standing = data.company, data.standing
     if company is None:
@@ -294,76 +328,17 @@ def _service(data: EstateFile, today: date) -> Section:
     )
     if standing is not None and standing.level.rank >= 2:
         blocks.append(Text(f"该企业当前为{level}预警，有效记分 {standing.active_points} 分。", "alert"))
-    since = add_months(today, -12 * CREDIT_YEARS)
+    since = add_months(context.today, -12 * CREDIT_YEARS)
     events = [e for e in data.credit_events if (e.values.get("scored_on") or date.min) >= since]
-
-    def status(e: Record) -> str:
-        scored = e.values.get("scored_on")
-        if e.values.get("band") == "业绩":
-            return "加分"
-        if e.values.get("corrected_on"):
-            return "已修正"
-        if scored is None:
-            return "—"
-        return "有效" if today < active_until(scored) else "已过期"
-
-    blocks.append(
-        register_table(
-            "credit_events",
-            events,
-            ("scored_on", "subject", "manager_id", "estate_id", "band", "points", "description"),
-            caption=f"企业信用记分（近{CREDIT_YEARS}年）",
-            extra=(Computed("状态", status),),
-        )
-    )
+    caption = f"企业信用记分（近{CREDIT_YEARS}年）"
+    blocks.append(_table("service", "credit_events", events, context, caption=caption))
     return Section("物业服务与企业信用", tuple(blocks))
 
 
-def _projects(data: EstateFile) -> Section:
-    projects = sorted(data.of("projects"), key=lambda r: (r.values.get("batch_year") or 0, r.title))
-    keys = ("name", "kind", "batch_year", "floor_area", "households", "budget", "stage", "stage_on", "completed_on")
-    return Section("修缮改造项目", (register_table("projects", projects, keys),))
-
-
-def _lifts(data: EstateFile, today: date) -> Section:
+def _lifts(data: EstateFile, context: ColumnContext) -> Section:
     lifts = sorted(data.of("lifts"), key=lambda r: (r.display("building_id"), r.title))
-
-    def location(r: Record) -> str:
-        return " ".join(x for x in (r.display("building_id"), r.display("unit_id")) if x)
-
-    def age(r: Record) -> str:
-        first = r.values.get("first_use_on")
-        return f"{lift_age_years(first, today)}年" if first else "—"
-
-    def flags(r: Record) -> str:
-        v = r.values
-        found = []
-        first = v.get("first_use_on")
-        if first and needs_assessment(first, v.get("assessed_on"), today):
-            found.append("满15年未评估")
-        if v.get("risk_class") == "Ⅰ类" and v.get("action_status") != "已完成":
-            found.append("Ⅰ类风险待处置")
-        if not v.get("remote_monitoring"):
-            found.append("未装远程监测（逾期）" if remote_monitoring_overdue(False, today) else "未装远程监测")
-        return "、".join(found)
-
-    def risk(r: Record) -> str:
-        parts = (r.display("risk_class"), r.display("action"), r.display("action_status"))
-        return " ".join(p for p in parts if p and p != "无")
-
-    table = register_table(
-        "lifts",
-        lifts,
-        ("registration_code", "first_use_on", "last_inspection_on", "assessed_on"),
-        extra=(
-            Computed("位置", location),
-            Computed("梯龄", age),
-            Computed("风险与处置", risk),
-            Computed("提示", flags),
-        ),
-    )
-    blocks: list[Facts | Table | Text] = [table]
-    flagged = sum(1 for r in lifts if flags(r))
+    blocks: list[Facts | Table | Text] = [_table("lifts", "lifts", lifts, context)]
+    flagged = sum(1 for r in lifts if lift_flags(r, context))
     if flagged:
         blocks.append(Text(f"共 {len(lifts)} 台电梯，其中 {flagged} 台有待办事项（见“提示”列）。", "alert"))
     if lifts:
@@ -371,59 +346,16 @@ def _lifts(data: EstateFile, today: date) -> Section:
     return Section("电梯", tuple(blocks))
 
 
-def _lift_projects(data: EstateFile) -> Section:
-    projects = data.of("lift_projects")
-
-    def votes(r: Record) -> str:
-        v = r.values
-        if not v.get("households") or v.get("agree_owners") is None:
-            return ""
-        return f"{v['agree_owners']}/{v['households']} 户"
-
-    keys = ("building_id", "unit_id", "stage", "stage_on", "households", "construction_cost", "subsidy")
-    table = register_table("lift_projects", projects, keys, extra=(Computed("同意户数", votes),))
-    return Section("加装电梯", (table,))
-
-
-def _fund(data: EstateFile) -> Section:
-    funds = sorted(data.of("funds"), key=lambda r: r.values.get("as_of") or date.min, reverse=True)
-
-    def ratio(r: Record) -> str:
-        initial, balance = r.values.get("initial_amount"), r.values.get("balance")
-        if not initial or balance is None:
-            return "—"
-        value = fund_ratio(balance=balance, initial=initial)
-        return f"{value * 100:.1f}%" if value is not None else "—"
-
-    keys = ("as_of", "initial_amount", "balance", "income", "expense", "published_on", "topup_started_on")
-    blocks: list[Facts | Table | Text] = [register_table("funds", funds, keys, extra=(Computed("余额比例", ratio),))]
+def _fund(data: EstateFile, context: ColumnContext) -> Section:
+    funds = sorted(data.of("funds"), key=_newest("as_of"))
+    blocks: list[Facts | Table | Text] = [_table("funds", "funds", funds, context)]
     if funds:
         latest = funds[0].values
         initial, balance = latest.get("initial_amount"), latest.get("balance")
         if initial and balance is not None and needs_topup(balance=balance, initial=initial):
-            blocks.append(Text(f"账面余额为首期归集金额的{ratio(funds[0])}，低于30%，业主应续筹维修资金。", "alert"))
+            ratio = fund_ratio_text(funds[0], context)
+            blocks.append(Text(f"账面余额为首期归集金额的{ratio}，低于30%，业主应续筹维修资金。", "alert"))
     return Section("维修资金", tuple(blocks))
-
-
-def _issues(data: EstateFile) -> Section:
-    issues = sorted(data.of("estate_issues"), key=lambda r: r.values.get("reported_on") or date.min, reverse=True)
-    keys = ("reported_on", "kind", "category", "description", "status", "due_on", "closed_on")
-    return Section("投诉与隐患", (register_table("estate_issues", issues, keys),))
-
-
-def _attachments(data: EstateFile) -> Section:
-    attachments = sorted(data.of("attachments"), key=lambda r: r.values.get("added_on") or date.min)
-
-    def short_hash(r: Record) -> str:
-        return str(r.values.get("sha256") or "")[:12]
-
-    table = register_table(
-        "attachments",
-        attachments,
-        ("kind", "title", "added_on"),
-        extra=(Computed("SHA-256（前12位）", short_hash),),
-    )
-    return Section("附件目录", (table,))
 
 
 def _completeness(data: EstateFile, today: date) -> Section:

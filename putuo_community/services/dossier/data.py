@@ -82,7 +82,7 @@ def load_estate_files(conn: Connection, estate_ids: Sequence[int], context: Doss
         for row in conn.execute(query.where(estate_column.in_(ids)).order_by(table.c.id)):
             record = row_to_record(register, row)
             files[record.values[register.estate_field]].records[key].append(record)
-    _load_members(conn, files)
+    _load_parts(conn, files)
     _load_companies(conn, files, context)
     _load_changes(conn, files)
     return [files[i] for i in ids if i in files]
@@ -97,16 +97,26 @@ def _load_changes(conn: Connection, files: dict[int, EstateFile]) -> None:
         files[row.estate_id].changes.append(change_from_row(dict(row._mapping)))
 
 
-def _load_members(conn: Connection, files: dict[int, EstateFile]) -> None:
-    term_estate = {t.id: estate_id for estate_id, f in files.items() for t in f.of("committee_terms")}
-    if not term_estate:
-        return
-    register = REGISTERS["committee_members"]
-    query, table = select_with_titles(register)
-    for row in conn.execute(query.where(table.c.term_id.in_(list(term_estate))).order_by(table.c.id)):
-        record = row_to_record(register, row)
-        term_id = record.values["term_id"]
-        files[term_estate[term_id]].members[term_id].append(record)
+# Records that belong to an estate through another of its records: (register, parent register).
+PART_REGISTERS = (("committee_members", "committee_terms"), ("units", "buildings"), ("fee_adjustments", "contracts"))
+
+
+def _load_parts(conn: Connection, files: dict[int, EstateFile]) -> None:
+    """Members (by term), units (by building) and fee changes (by contract), one query per register."""
+    for key, parent_key in PART_REGISTERS:
+        parent_estate = {p.id: estate_id for estate_id, f in files.items() for p in f.of(parent_key)}
+        if not parent_estate:
+            continue
+        register = REGISTERS[key]
+        query, table = select_with_titles(register)
+        parent_column = table.c[register.parent_field]
+        for row in conn.execute(query.where(parent_column.in_(list(parent_estate))).order_by(table.c.id)):
+            record = row_to_record(register, row)
+            parent_id = record.values[register.parent_field]
+            estate_file = files[parent_estate[parent_id]]
+            estate_file.records[key].append(record)
+            if key == "committee_members":
+                estate_file.members[parent_id].append(record)
 
 
 def _load_companies(conn: Connection, files: dict[int, EstateFile], context: DossierContext) -> None:
