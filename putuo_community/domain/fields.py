@@ -79,6 +79,8 @@ class Register:
     natural_key: tuple[str, ...] = ()
     # The register belongs to one estate's dossier through this field (or via its parent).
     estate_field: str = ""
+    # The register of estates themselves: a record is its own estate (its dossier, its aliases, its history).
+    is_estate: bool = False
     # Reference data: kept by the district, not edited by clerks.
     reference: bool = False
     # The columns a list of these records shows (all fields stay in forms and ledgers).

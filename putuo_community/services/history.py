@@ -42,7 +42,7 @@ def _snapshot(register: Register, values: Mapping[str, Any]) -> str:
 
 def estate_of(conn: Connection, register: Register, record_id: int | None, values: Mapping[str, Any]) -> int | None:
     """Which estate's dossier a record belongs to, following parents when needed."""
-    if register.key == "estates":
+    if register.is_estate:
         return record_id
     if register.estate_field:
         value = values.get(register.estate_field)
@@ -139,7 +139,7 @@ class ChangeWriter:
 
     def _own_estates(self, register: Register, records: Sequence[tuple[int, Mapping[str, Any]]]) -> set[int | None]:
         """The estates of records that name theirs (or are estates), without asking the database."""
-        if register.key == "estates":
+        if register.is_estate:
             return {record_id for record_id, _ in records}
         return {values.get(register.estate_field) for _, values in records}
 
@@ -153,7 +153,7 @@ class ChangeWriter:
         """
         if len(records) < BULK_HISTORY_ROWS or self.conn.dialect.name != "sqlite":
             return False
-        if not (register.key == "estates" or register.estate_field):
+        if not (register.is_estate or register.estate_field):
             return False
         first, last = records[0][0], records[-1][0]
         if last - first + 1 != len(records) or any(rid != first + n for n, (rid, _) in enumerate(records)):
@@ -165,7 +165,7 @@ class ChangeWriter:
 
     def _estate(self, register: Register, record_id: int, values: Mapping[str, Any]) -> int | None:
         # Records found through a parent (members through their term) ask once per parent.
-        if register.estate_field or register.key == "estates" or not register.parent_field:
+        if register.estate_field or register.is_estate or not register.parent_field:
             return estate_of(self.conn, register, record_id, values)
         key = (register.key, values.get(register.parent_field))
         if key not in self._parent_estates:

@@ -138,7 +138,7 @@ def ledger_query(kind: ImportKind, *, street_id: int | None, search: str) -> Sel
             columns.append(query.selected_columns[f"{f.key}__title"])
         else:
             columns.append(table.c[f.key])
-    if register.key == "estates":
+    if register.is_estate:
         order += [table.c.street_id, table.c.name]
     else:
         order.append(table.c[register.title_field])

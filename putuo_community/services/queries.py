@@ -103,7 +103,7 @@ def _searchable(register: Register, query: Any, table: Any) -> list[Any]:
 
 def _word_matches(register: Register, table: Any, columns: list[Any], word: str) -> ColumnElement[bool]:
     alternatives: list[ColumnElement[bool]] = [c.contains(word, autoescape=True) for c in columns]
-    if register.key == "estates":
+    if register.is_estate:
         aliases = TABLES["estate_aliases"]
         alternatives.append(
             table.c.id.in_(select(aliases.c.estate_id).where(aliases.c.alias.contains(word, autoescape=True)))

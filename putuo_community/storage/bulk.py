@@ -162,7 +162,7 @@ def copy_created_to_history(
         else:
             value = column
         pairs += [literal(field.key), value]
-    estate = table.c.id if register_key == "estates" else table.c[register.estate_field]
+    estate = table.c.id if register.is_estate else table.c[register.estate_field]
     title = func.coalesce(func.substr(cast(table.c[register.title_field], String), 1, 200), "")
     values: dict[str, Any] = {
         **{key: literal(value, type_=history.c[key].type) for key, value in fixed.items() if key != "new_value"},

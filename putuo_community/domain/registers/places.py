@@ -79,6 +79,7 @@ ESTATES = Register(
         "has_assembly",
     ),
     key="estates",
+    is_estate=True,
     label="小区",
     title_field="name",
     natural_key=("street_id", "name"),

@@ -302,7 +302,7 @@ class Planner:
 
     def _find_existing(self, values: dict[str, Any]) -> tuple[dict[str, Any] | None, bool, tuple[Candidate, ...]]:
         """The existing record a row describes, whether it was found through an alias, and near candidates."""
-        if self.register.key == "estates":
+        if self.register.is_estate:
             return self._find_estate(values)
         if self.register.key == "companies" and values.get("credit_code"):
             found = self.existing.get(("code", values["credit_code"]))

@@ -179,7 +179,7 @@ def _apply_updates(
             update_record(conn, register, row.record_id, changes, row.version, writer)
             updated += 1
         name = row.values.get("name")
-        if register.key == "estates" and isinstance(name, str):
+        if register.is_estate and isinstance(name, str):
             current = conn.scalar(select(TABLES["estates"].c.name).where(TABLES["estates"].c.id == row.record_id))
             alias_table = TABLES["estate_aliases"]
             known = conn.scalar(
