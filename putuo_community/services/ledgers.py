@@ -18,7 +18,6 @@ from sqlalchemy import Select, func, select
 
 from putuo_community.domain.fields import Field, FieldType
 from putuo_community.domain.formatting import mask_personal
-from putuo_community.io.ledger import LedgerSpec, write_ledger
 from putuo_community.services.importing.kinds import ImportKind, get_import_kind
 from putuo_community.services.queries import filtered_query
 from putuo_community.storage.database import Database
@@ -72,6 +71,8 @@ class LedgerService:
         cancelled: Callable[[], bool] | None = None,
     ) -> LedgerResult:
         """Write the ledger of one import kind (one 街镇 or the whole district) to `path`, atomically."""
+        from putuo_community.io.ledger import LedgerSpec, write_ledger  # openpyxl loads on the first export
+
         kind = get_import_kind(kind_key)
         fields = ledger_fields(kind)
         query = ledger_query(kind, street_id=street_id, search=search)

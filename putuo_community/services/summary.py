@@ -27,7 +27,7 @@ from putuo_community.domain.credit import WarningLevel
 from putuo_community.domain.dates import add_months
 from putuo_community.domain.fund import needs_topup
 from putuo_community.domain.lifts import lift_age_years
-from putuo_community.io.summary_book import SummaryColumn, SummaryReport, write_summary
+from putuo_community.io.summary_report import SummaryColumn, SummaryReport
 from putuo_community.services.credit import CreditService
 from putuo_community.storage.database import Database
 from putuo_community.storage.schema import TABLES
@@ -176,6 +176,8 @@ class SummaryService:
         )
 
     def export(self, path: Path, *, today: date) -> SummaryReport:
+        from putuo_community.io.summary_book import write_summary  # openpyxl loads when a summary is saved
+
         report = self.report(today=today)
         write_summary(report, path)
         return report

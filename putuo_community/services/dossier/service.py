@@ -27,8 +27,6 @@ from putuo_community.domain.errors import BadFile, RecordNotFound, UserError
 from putuo_community.domain.names import EstateNameIndex
 from putuo_community.domain.parsing import clean_text
 from putuo_community.io.document import Document, Section, Table
-from putuo_community.io.fonts import register_font
-from putuo_community.io.pdf import render_document
 from putuo_community.services.credit import CreditService
 from putuo_community.services.dossier.common import (
     BatchResult,
@@ -49,6 +47,8 @@ CHUNK = 50  # estates loaded per query round in a batch
 
 def _render(document: Document, target: Path, font: FontChoice) -> int:
     """Run in a worker process: draw one PDF."""
+    from putuo_community.io.pdf import render_document  # reportlab loads with the first dossier printed
+
     return render_document(document, target, font_path=font.path, font_subfont=font.subfont)
 
 
@@ -60,6 +60,8 @@ class DossierService:
 
     def choose_font(self, font: FontChoice) -> None:
         """Print in another font from now on; a font that cannot be embedded is refused with the reason."""
+        from putuo_community.io.fonts import register_font
+
         register_font(font.path, subfont=font.subfont)
         self.font = font
 
@@ -116,6 +118,8 @@ class DossierService:
 
     def pdf_bytes(self, estate_id: int, *, today: date) -> bytes:
         """The dossier as PDF bytes, for a print preview."""
+        from putuo_community.io.pdf import render_document
+
         stream = io.BytesIO()
         render_document(
             self.document(estate_id, today=today), stream, font_path=self.font.path, font_subfont=self.font.subfont

@@ -17,9 +17,6 @@ from sqlalchemy import Connection, select
 from putuo_community.domain.errors import UserError
 from putuo_community.domain.parsing import neighbourhood_key
 from putuo_community.domain.registers import ESTATE_ALIASES, NEIGHBOURHOODS
-from putuo_community.io.report import write_error_report
-from putuo_community.io.table import detect_table, header_signature, suggest_mapping
-from putuo_community.io.workbook import read_sheet, sheet_names
 from putuo_community.services.bulkwork import paused_gc
 from putuo_community.services.history import ChangeWriter
 from putuo_community.services.importing.kinds import get_import_kind
@@ -41,11 +38,18 @@ class ImportService:
         self.user = user
         self.mappings = mappings
 
+    # The spreadsheet readers (python-calamine, openpyxl) load with the first file read, not at start-up.
+
     def sheets(self, path: Path) -> list[str]:
+        from putuo_community.io.workbook import sheet_names
+
         return sheet_names(path)
 
     def read(self, kind_key: str, path: Path, *, sheet: str | None = None) -> ImportSource:
         """Read a sheet, find its table and suggest a mapping (a remembered one for a known shape)."""
+        from putuo_community.io.table import detect_table, header_signature, suggest_mapping
+        from putuo_community.io.workbook import read_sheet
+
         kind = get_import_kind(kind_key)
         with paused_gc():
             grid = read_sheet(path, sheet)
@@ -109,6 +113,8 @@ class ImportService:
 
     def write_report(self, plan: ImportPlan, path: Path) -> int:
         """The rows not imported, with their original values and the reason, as a workbook that re-imports."""
+        from putuo_community.io.report import write_error_report
+
         columns = plan.source.table.columns
         lines = {r.line: r for r in plan.rejected}
         rows = [
