@@ -8,9 +8,9 @@ from pathlib import Path
 
 from putuo_community.domain.changes import ChangeBus
 from putuo_community.services.batches import BatchService
+from putuo_community.services.change_log import HistoryService
 from putuo_community.services.credit import CreditService
 from putuo_community.services.dossier import DossierService
-from putuo_community.services.history import HistoryService
 from putuo_community.services.importing import ImportService
 from putuo_community.services.ledgers import LedgerService
 from putuo_community.services.mappings import MappingStore

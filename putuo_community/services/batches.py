@@ -36,6 +36,7 @@ class BatchInfo:
     description: str
     changes: int
     undone_at: datetime | None
+    summary: str = ""  # what the batch changed, e.g. "新增小区 36 条；修改楼栋 2 条"
 
 
 def _chunks(ids: list[int]) -> Iterator[list[int]]:
@@ -71,10 +72,12 @@ class BatchService:
         if kind is not None:
             query = query.where(change_batches.c.kind == kind)
         with self.database.read() as conn:
-            return [
-                BatchInfo(r.id, r.started_at, r.user, r.kind, r.description, int(r.n), r.undone_at)
-                for r in conn.execute(query)
-            ]
+            batches = list(conn.execute(query))
+            summaries = _summaries(conn, [r.id for r in batches])
+        return [
+            BatchInfo(r.id, r.started_at, r.user, r.kind, r.description, int(r.n), r.undone_at, summaries.get(r.id, ""))
+            for r in batches
+        ]
 
     def undo(self, batch_id: int) -> int:
         """Undo every change of one batch, or nothing; returns how many records were restored or removed."""
@@ -94,6 +97,23 @@ class BatchService:
                 raise UserError("该批次删除过记录，删除不能整批撤销；请按变更记录中的原值重新登记。")
             conn.execute(update(change_batches).where(change_batches.c.id == batch_id).values(undone_at=now()))
             return restored + removed
+
+
+def _summaries(conn: Connection, batch_ids: list[int]) -> dict[int, str]:
+    """For each batch, how many records of which register it created, changed or deleted."""
+    counted: dict[int, list[str]] = {}
+    for chunk in _chunks(batch_ids):
+        query = (
+            select(HISTORY.c.batch_id, HISTORY.c.action, HISTORY.c.register, func.count(HISTORY.c.record_id.distinct()))
+            .where(HISTORY.c.batch_id.in_(chunk))
+            .group_by(HISTORY.c.batch_id, HISTORY.c.action, HISTORY.c.register)
+            .order_by(HISTORY.c.batch_id, HISTORY.c.action, HISTORY.c.register)
+        )
+        for batch_id, action, register_key, count in conn.execute(query):
+            register = REGISTERS.get(register_key)
+            label = register.label if register is not None else register_key
+            counted.setdefault(batch_id, []).append(f"{action}{label} {count} 条")
+    return {batch_id: "；".join(parts) for batch_id, parts in counted.items()}
 
 
 def _revert_updates(conn: Connection, rows: list[Any], writer: ChangeWriter) -> int:

@@ -1,15 +1,14 @@
 """The change history: who changed what, when, from which value to which.
 
 A `ChangeWriter` belongs to one transaction and one batch; the history rows are
-written in the same transaction as the change, so they can never disagree.
+written in the same transaction as the change, so they can never disagree. Reading
+them back, in a person's words, is `change_log`'s job.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select
@@ -18,7 +17,7 @@ from putuo_community.domain.fields import Register
 from putuo_community.domain.formatting import plain_value
 from putuo_community.domain.registers import REGISTERS
 from putuo_community.storage.bulk import BulkWriter, copy_created_to_history
-from putuo_community.storage.database import Database, changes_of
+from putuo_community.storage.database import changes_of
 from putuo_community.storage.schema import TABLES, change_batches, new_id, now
 
 HISTORY_KEY = "change_history"
@@ -219,54 +218,3 @@ class ChangeWriter:
         ]
         self._write(rows)
         self.changes.deleted(register.key, (row["record_id"] for row in rows), (row["estate_id"] for row in rows))
-
-
-@dataclass(frozen=True)
-class Change:
-    changed_at: str
-    user: str
-    action: str
-    register_label: str
-    record_title: str
-    field_label: str
-    old_value: str
-    new_value: str
-
-
-def change_from_row(row: Mapping[str, Any]) -> Change:
-    """A stored history row as a person reads it: labels instead of register and field keys."""
-    register = REGISTERS.get(row["register"])
-    field_label = ""
-    if register is not None and row["field"] and register.has_field(row["field"]):
-        field_label = register.field(row["field"]).label
-    return Change(
-        changed_at=row["changed_at"],
-        user=row["user"] or "",
-        action=row["action"],
-        register_label=register.label if register else row["register"],
-        record_title=row["record_title"] or "",
-        field_label=field_label,
-        old_value=row["old_value"] or "",
-        new_value=row["new_value"] or "",
-    )
-
-
-class HistoryService:
-    def __init__(self, database: Database) -> None:
-        self.database = database
-
-    def for_estate(self, estate_id: int, *, limit: int = 50) -> list[Change]:
-        """The most recent changes in one estate's dossier, newest first."""
-        query = select(HISTORY).where(HISTORY.c.estate_id == estate_id).order_by(HISTORY.c.id.desc()).limit(limit)
-        with self.database.read() as conn:
-            return [change_from_row(dict(row._mapping)) for row in conn.execute(query)]
-
-    def last_change_on(self, estate_id: int) -> datetime | None:
-        with self.database.read() as conn:
-            value = conn.scalar(
-                select(HISTORY.c.changed_at)
-                .where(HISTORY.c.estate_id == estate_id)
-                .order_by(HISTORY.c.id.desc())
-                .limit(1)
-            )
-        return datetime.fromisoformat(value) if value else None

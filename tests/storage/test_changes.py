@@ -93,6 +93,7 @@ def test_an_import_reports_every_created_estate_once(services: Services, heard: 
     assert created.created == {r.id for r in services.records.list("estates")}
     assert len(created.created) == 300
     assert imported.estates == created.created
+    assert services.batches.list(kind="导入")[0].summary == "新增小区 300 条"  # what the batch did, not just its file
 
 
 def test_an_undo_reports_what_it_put_back(services: Services, heard: list[Changes]) -> None:

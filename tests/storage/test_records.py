@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from decimal import Decimal
 
@@ -104,8 +103,11 @@ def test_every_change_is_in_the_history_with_old_and_new_values(services: Servic
     assert [c.action for c in changes] == ["修改", "修改", "新增"]
     by_field = {c.field_label: (c.old_value, c.new_value) for c in changes if c.action == "修改"}
     assert by_field == {"户数": ("500", "520"), "物业费": ("", "0.68")}
-    created = json.loads(changes[-1].new_value)
-    assert created["name"] == "真如二村"
+    created = changes[-1].new_value  # in labels and titles, never keys, ids or JSON
+    assert "小区名称：真如二村" in created
+    assert "街镇：真如镇" in created
+    assert "户数：500" in created
+    assert "{" not in created
     assert all(c.user == "测试员" for c in changes)
 
 
@@ -132,7 +134,7 @@ def test_an_estate_is_deleted_only_once_nothing_hangs_on_it_and_the_history_keep
         services.records.get("estates", estate_id)
     deleted = services.history.for_estate(estate_id)[0]
     assert deleted.action == "删除"
-    assert json.loads(deleted.old_value)["name"] == "长寿新村"
+    assert deleted.old_value.startswith("小区名称：长寿新村；街镇：长寿路街道")
 
 
 def test_a_company_with_contracts_cannot_be_deleted(services: Services, street_ids: dict[str, int]) -> None:

@@ -8,7 +8,6 @@ company's standing, the fund's alert, the completeness gaps).
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
@@ -40,8 +39,8 @@ from putuo_community.domain.registers.dossier import (
     lift_flags,
 )
 from putuo_community.io.document import Document, Facts, Section, Table, Text
+from putuo_community.services.change_log import Change
 from putuo_community.services.dossier.data import EstateFile
-from putuo_community.services.history import Change
 from putuo_community.services.records import Record
 
 NUMERALS = "一二三四五六七八九十"
@@ -429,18 +428,8 @@ def _changes(data: EstateFile) -> Section:
 
 
 def _change_text(change: Change) -> str:
-    """What changed, as a person reads it; a created or deleted record's snapshot is summarised, not dumped."""
+    """What changed, as a person reads it; a created or deleted record is summarised, not listed."""
     if change.action in ("新增", "删除"):
-        snapshot = change.new_value if change.action == "新增" else change.old_value
-        return f"{change.action}记录（{len(_snapshot_keys(snapshot))} 项内容）" if snapshot else f"{change.action}记录"
-    if change.old_value and change.new_value:
-        return f"{change.old_value} → {change.new_value}"
-    return change.new_value or (f"清除“{change.old_value}”" if change.old_value else "")
-
-
-def _snapshot_keys(snapshot: str) -> list[str]:
-    try:
-        data = json.loads(snapshot)
-    except ValueError:
-        return []
-    return list(data) if isinstance(data, dict) else []
+        size = change.snapshot_size
+        return f"{change.action}记录（{size} 项内容）" if size else f"{change.action}记录"
+    return change.text

@@ -17,8 +17,9 @@ from sqlalchemy import Connection, func, select
 
 from putuo_community.domain.credit import WarningThresholds
 from putuo_community.domain.registers import REGISTERS
+from putuo_community.services.change_log import Change, change_from_row
 from putuo_community.services.credit import CompanyStanding
-from putuo_community.services.history import HISTORY, Change, change_from_row
+from putuo_community.services.history import HISTORY
 from putuo_community.services.records import Record, row_to_record, select_with_titles
 from putuo_community.storage.schema import TABLES
 
