@@ -68,13 +68,6 @@ class BatchTableModel(RowTableModel):
                     width_chars=44,
                 ),
                 Column(
-                    tr("内容"),
-                    lambda b: b.summary,
-                    lambda b: b.summary or None,
-                    tooltip=lambda b: b.summary,
-                    width_chars=30,
-                ),
-                Column(
                     tr("变更数"),
                     lambda b: f"{b.changes:,}",
                     lambda b: float(b.changes),
@@ -86,6 +79,13 @@ class BatchTableModel(RowTableModel):
                     _batch_state,
                     lambda b: native_sort_value(b.undone_at),
                     width_chars=22,
+                ),
+                Column(
+                    tr("内容"),
+                    lambda b: b.summary,
+                    lambda b: b.summary or None,
+                    tooltip=lambda b: b.summary,
+                    width_chars=30,
                 ),
             ),
             parent,
