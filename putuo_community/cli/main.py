@@ -14,7 +14,6 @@ from putuo_community.cli.exporting import add_export_commands, run_dossier, run_
 from putuo_community.cli.importing import add_import_commands, run_batches, run_import, run_template, run_undo
 from putuo_community.domain.registers import get_register
 from putuo_community.services import Services
-from putuo_community.services.demo import generate_demo
 
 EXIT_OK = 0
 EXIT_BUG = 1
@@ -95,6 +94,8 @@ def run_command(args: argparse.Namespace, open_services: ServicesFactory, *, out
 
 
 def _demo(args: argparse.Namespace, services: Services, out: TextIO) -> int:
+    from putuo_community.services.demo import generate_demo  # 2,000 lines the window never needs
+
     progress = ProgressLine(sys.stderr, "生成演示数据")
     summary = generate_demo(
         services.database, estates=args.estates, seed=args.seed, replace=args.replace, progress=progress
