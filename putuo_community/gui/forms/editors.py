@@ -142,6 +142,8 @@ class _LineFieldEditor(FieldEditor):
 
     def _apply_read_only(self, read_only: bool) -> None:
         self.line_edit.setReadOnly(read_only)
+        self.line_edit.setFrame(not read_only)  # a fixed value reads as text, not as a box to type in
+        self.line_edit.setStyleSheet("QLineEdit { background: transparent; }" if read_only else "")
 
     def refresh_hint(self) -> None:
         parsed = self.parse()

@@ -188,6 +188,9 @@ class RefPicker(FieldEditor):
 
     def _apply_read_only(self, read_only: bool) -> None:
         self.line_edit.setReadOnly(read_only)
+        self.line_edit.setFrame(not read_only)  # a fixed value reads as text, not as a box to type in
+        self.line_edit.setStyleSheet("QLineEdit { background: transparent; }" if read_only else "")
+        self.line_edit.setToolTip(self.tr("由打开此窗口的位置确定，不能在此修改") if read_only else "")
         self.list_button.setVisible(not read_only)
 
     # -- narrowing --------------------------------------------------------------------------------
