@@ -13,6 +13,7 @@ from putuo_community.services.credit import CreditService
 from putuo_community.services.dossier import DossierService
 from putuo_community.services.importing import ImportService
 from putuo_community.services.ledgers import LedgerService
+from putuo_community.services.lookups import LookupService
 from putuo_community.services.mappings import MappingStore
 from putuo_community.services.overview import OverviewService
 from putuo_community.services.queries import QueryService
@@ -36,6 +37,7 @@ class Services:
 
     database: Database
     records: RecordService
+    lookups: LookupService
     history: HistoryService
     overview: OverviewService
     queries: QueryService
@@ -68,6 +70,7 @@ class Services:
         return cls(
             database=database,
             records=RecordService(database, user=who),
+            lookups=LookupService(database),
             history=HistoryService(database),
             overview=OverviewService(database),
             queries=QueryService(database),
