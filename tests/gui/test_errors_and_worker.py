@@ -20,6 +20,7 @@ from putuo_community.gui import crash
 from putuo_community.gui.application import qt_message_handler
 from putuo_community.gui.crash import CrashDialog, ExceptionRouter
 from putuo_community.gui.main_window import MainWindow
+from putuo_community.gui.pages.register_page import listing_service
 from putuo_community.gui.worker import BackgroundRunner, Progress
 
 
@@ -167,19 +168,20 @@ def test_shutdown_waits_for_running_work(qtbot) -> None:
 
 def test_a_page_that_cannot_read_says_so_and_recovers(qtbot, window: MainWindow, boxes, bugs, monkeypatch) -> None:
     page = window.page("estates")
-    original = window.context.services.queries.list_records
+    listing = listing_service(window.context.services)  # where the list pages read their order
+    original = listing.ordered_ids
 
     def locked(*_args: Any, **_kwargs: Any) -> None:
         raise DatabaseLocked("数据库正被其他程序或同事占用，请稍后再试。")
 
-    monkeypatch.setattr(window.context.services.queries, "list_records", locked)
+    monkeypatch.setattr(listing, "ordered_ids", locked)
     window.refresh_current_page()
     qtbot.waitUntil(lambda: bool(boxes.shown))
     assert boxes.shown[0][1] == "数据库正被其他程序或同事占用，请稍后再试。"
     assert window.count_label.text() == "读取失败"
     assert page.proxy.rowCount() == 3  # what was shown stays shown
 
-    monkeypatch.setattr(window.context.services.queries, "list_records", original)
+    monkeypatch.setattr(listing, "ordered_ids", original)
     window.refresh_current_page()
     wait_loaded(qtbot, page)
     qtbot.waitUntil(lambda: window.count_label.text() == "共 3 条小区记录")

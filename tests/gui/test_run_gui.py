@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from putuo_community.domain.errors import DatabaseLocked
 from putuo_community.gui.application import install_qt_translation, run_gui
 from putuo_community.services import Services
-from putuo_community.services.queries import QueryService
+from putuo_community.services.listing import ListingService
 
 
 def test_smoke_test_shows_the_estates_and_returns_0(qapp, services: Services, estates, tmp_path: Path) -> None:
@@ -27,7 +27,7 @@ def test_smoke_test_fails_when_the_estates_cannot_be_read(qapp, services, tmp_pa
     def locked(*_args: Any, **_kwargs: Any) -> None:
         raise DatabaseLocked("数据库正被其他程序或同事占用，请稍后再试。")
 
-    monkeypatch.setattr(QueryService, "list_records", locked)
+    monkeypatch.setattr(ListingService, "ordered_ids", locked)  # where the estate list reads its order
     code = run_gui(services, log_file=tmp_path / "app.log", smoke_test=True, crash_dialog=False)
     assert code == 1  # and no message box waited for a click
     assert "数据库正被其他程序或同事占用" in capsys.readouterr().err
@@ -37,7 +37,7 @@ def test_smoke_test_fails_on_a_bug(qapp, services, tmp_path, monkeypatch, capsys
     def broken(*_args: Any, **_kwargs: Any) -> None:
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(QueryService, "list_records", broken)
+    monkeypatch.setattr(ListingService, "ordered_ids", broken)
     code = run_gui(services, log_file=tmp_path / "app.log", smoke_test=True, crash_dialog=False)
     assert code == 1
     assert "ZeroDivisionError" in capsys.readouterr().err

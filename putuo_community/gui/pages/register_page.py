@@ -1,8 +1,15 @@
-"""One register as a list: a 街镇 filter, a search box, a sortable table and a detail dialog."""
+"""One register as a list: a 街镇 filter, a search box, a sortable table of any length and a detail dialog.
+
+The list's order comes from the listing service, worked out off the UI thread; the table
+reads its rows block by block as they scroll into view (see `gui/list_model.py`).
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from collections.abc import Sequence
+from datetime import date
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
@@ -15,13 +22,17 @@ from PySide6.QtWidgets import (
 from putuo_community.domain.changes import Changes
 from putuo_community.domain.fields import FieldType, Register
 from putuo_community.gui.detail_dialog import RecordDetailDialog
+from putuo_community.gui.list_columns import list_columns
+from putuo_community.gui.list_model import LazyListModel
+from putuo_community.gui.list_view import ListLayout, size_list_columns
 from putuo_community.gui.long_task import LongTask
-from putuo_community.gui.models import RecordTableModel, RowSortProxy
+from putuo_community.gui.models import text_collator
 from putuo_community.gui.pages.base import Page, PageContext, fill_street_combo, street_combo
 from putuo_community.gui.pages.export_page import export_ledger
-from putuo_community.gui.widgets import make_table_view, size_columns
-from putuo_community.services import Record
+from putuo_community.gui.widgets import make_table_view
+from putuo_community.services import Record, Services
 from putuo_community.services.importing import IMPORT_KINDS
+from putuo_community.services.listing import ListFilter, ListingService, ListRow, ListSort
 from putuo_community.services.queries import street_filter_kind
 
 SEARCH_DELAY_MS = 300  # wait for the clerk to stop typing before querying
@@ -32,9 +43,35 @@ STATUS_MESSAGE_MS = 15_000
 # The ledger (import kind) each register exports as: register key → kind key.
 LEDGER_KINDS = {kind.register.key: kind.key for kind in IMPORT_KINDS.values()}
 
+# Registers whose changes alter a list's computed columns (not its own records or referred titles).
+COMPUTED_INPUTS = {
+    "estates": (
+        "committee_terms",
+        "committee_members",
+        "credit_events",
+        "buildings",
+        "contracts",
+        "funds",
+        "lifts",
+        "attachments",
+    ),
+    "companies": ("credit_events", "estates"),
+    "managers": ("credit_events", "estates"),
+    "committee_terms": ("estates",),
+    "lift_projects": ("estates",),
+}
 
-def _record_id(record: Record) -> int:
-    return record.id
+
+def listing_service(services: Services) -> ListingService:
+    """One listing service per `Services` (it keeps district-wide figures until the next write).
+
+    Until the composition root builds it as `services.listing`, the first page to ask builds it there.
+    """
+    found = getattr(services, "listing", None)
+    if not isinstance(found, ListingService):
+        found = ListingService(services.database, services.credit)
+        services.listing = found  # type: ignore[attr-defined]
+    return found
 
 
 class RegisterPage(Page):
@@ -48,8 +85,10 @@ class RegisterPage(Page):
     ) -> None:
         super().__init__(context, title, description or register.description, parent)
         self.register = register
+        self.listing = listing_service(context.services)
         self.detail_dialog: RecordDetailDialog | None = None
         self._selected_id: int | None = None
+        self._shown_search = ""  # the search the rows on screen were found with (for 匹配)
 
         self.street_filter = street_combo(self)
         self.street_filter.setVisible(bool(street_filter_kind(register)))
@@ -82,13 +121,15 @@ class RegisterPage(Page):
             self.header.addSpacing(8)
             self.header.addWidget(self.export_button)
 
-        self.model = RecordTableModel(register, self)
-        self.proxy = RowSortProxy(self)
-        self.proxy.setSourceModel(self.model)
+        self.model = LazyListModel(list_columns(register), self._fetch_rows, self)
+        self.proxy = self.model  # filtering and sorting happen in the listing service; kept for callers
         self.view = make_table_view(self)
-        self.view.setModel(self.proxy)
-        size_columns(self.view, self.model)
-        self.view.sortByColumn(self._default_sort_column(), Qt.SortOrder.AscendingOrder)
+        self.view.setModel(self.model)
+        size_list_columns(self.view, self.model)
+        default_column = self._default_sort_column()
+        self.model.sort_column = default_column  # the service's own order: no second read for it
+        self.view.sortByColumn(default_column, Qt.SortOrder.AscendingOrder)
+        self.model.sort_requested.connect(self._sort_requested)
         self.view.activated.connect(self.open_detail)
         self.view.selectionModel().currentRowChanged.connect(self._current_row_changed)
 
@@ -97,10 +138,12 @@ class RegisterPage(Page):
         self.splitter.addWidget(self.view)
         self.layout_.addWidget(self.splitter, 1)
         self.setFocusProxy(self.view)
+        self.list_layout = ListLayout(register.key, self.view, self.splitter, self)
+        self._layout_attached = False
 
     def _default_sort_column(self) -> int:
         """Estate-owned records by estate (拼音), others by their title."""
-        keys = [f.key for f in self.register.columns]
+        keys = [c.key for c in self.model.columns]
         for key in (self.register.estate_field, self.register.title_field):
             if key in keys:
                 return keys.index(key)
@@ -111,6 +154,23 @@ class RegisterPage(Page):
         return self.tr("{fields}…（Ctrl+F）").format(fields="、".join(labels))
 
     # -- Page ------------------------------------------------------------------------------
+
+    def activate(self) -> None:
+        self._attach_layout()
+        super().activate()
+
+    def _attach_layout(self) -> None:
+        """The first time the page is shown: the column layout, sort and splitter of the last run."""
+        if self._layout_attached:
+            return
+        self._layout_attached = True
+        window = self.window()
+        settings = getattr(window, "settings", None)
+        writable = bool(getattr(window, "remember_state", False))
+        saved = self.list_layout.attach(settings if isinstance(settings, QSettings) else None, writable=writable)
+        if saved is not None:
+            column, order = saved
+            self.model.sort_column, self.model.sort_order = (column if column < self.model.columnCount() else -1), order
 
     def set_streets(self, streets: list[Record]) -> None:
         fill_street_combo(self.street_filter, streets)
@@ -126,34 +186,70 @@ class RegisterPage(Page):
         value = self.street_filter.currentData()
         return int(value) if value is not None else None
 
+    def list_filter(self) -> ListFilter:
+        """What the clerk narrowed the list to."""
+        return ListFilter(street_id=self.street_id, search=self.search_edit.text())
+
+    def list_sort(self) -> ListSort:
+        return ListSort(self.model.sort_key, self.model.sort_order == Qt.SortOrder.DescendingOrder)
+
     def refresh(self) -> None:
         self._search_timer.stop()
-        queries = self.context.services.queries
-        key, street_id, search = self.register.key, self.street_id, self.search_edit.text()
+        listing, key, where, sort = self.listing, self.register.key, self.list_filter(), self.list_sort()
+        today = date.today()
+
+        def read() -> tuple[list[int], str]:
+            text_key = text_collator().sortKey  # 拼音 order; a collator of this thread's own
+            return listing.ordered_ids(key, where=where, sort=sort, today=today, text_key=text_key), where.search
+
         self.start_load(
-            lambda: queries.list_records(key, street_id=street_id, search=search),
-            self._show_records,
+            read,
+            self._show_ids,
             description=self.tr("读取{register}").format(register=self.register.label),
         )
+
+    def _sort_requested(self, _column: int, _order: Qt.SortOrder) -> None:
+        if self.has_loaded or self.loading:
+            self.refresh()
+
+    def _fetch_rows(self, ids: list[int]) -> list[ListRow]:
+        """A block of rows for the table (a bounded query: it may run on the UI thread)."""
+        return self.listing.rows(self.register.key, ids, today=date.today(), search=self._shown_search)
 
     # -- following changes -------------------------------------------------------------------
 
     def depends_on(self, changes: Changes) -> bool:
-        """The list shows its own register and the titles of the records it refers to."""
-        return changes.touches(self.register.key, *(f.ref for f in self.register.ref_fields))
+        """The list shows its own register, the titles of the records it refers to and what it computes from."""
+        return changes.touches(
+            self.register.key,
+            *(f.ref for f in self.register.ref_fields),
+            *COMPUTED_INPUTS.get(self.register.key, ()),
+        )
 
     def follow_changes(self, changes: Changes) -> None:
         ids = self.affected_ids(changes)
         if ids is None:
             self.refresh()
             return
-        if not ids:
+        inputs = changes.touches(*COMPUTED_INPUTS.get(self.register.key, ()))
+        if not ids and not inputs:
             return
-        queries = self.context.services.queries
-        key, street_id, search = self.register.key, self.street_id, self.search_edit.text()
+        listing, key, where, sort = self.listing, self.register.key, self.list_filter(), self.list_sort()
+        today, search = date.today(), self._shown_search
+
+        def read() -> tuple[list[int], list[ListRow]]:
+            order = listing.ordered_ids(key, where=where, sort=sort, today=today, text_key=text_collator().sortKey)
+            return order, listing.rows(key, sorted(ids), today=today, search=search)
+
+        def apply(result: tuple[list[int], list[ListRow]]) -> None:
+            order, rows = result
+            if inputs:
+                self.model.forget_rows()  # computed columns of rows on screen may have changed
+            self._apply_records(rows, ids, order)
+
         self.context.runner.run(
-            lambda _progress: queries.list_records(key, street_id=street_id, search=search, ids=ids),
-            on_result=lambda records: self._apply_records(records, ids),
+            lambda _progress: read(),
+            on_result=apply,
             description=self.tr("更新{register}").format(register=self.register.label),
             parent=self,
         )
@@ -161,7 +257,8 @@ class RegisterPage(Page):
     def affected_ids(self, changes: Changes) -> set[int] | None:
         """Which of the list's records `changes` touched (its own, or ones whose referred titles changed).
 
-        None when the list had better be read again whole.
+        Only the rows the list holds now are looked at for referred titles: the others are read
+        fresh when they scroll into view. None when the list had better be read again whole.
         """
         if changes.everything:
             return None
@@ -175,8 +272,11 @@ class RegisterPage(Page):
                 ids |= {r.id for r in self.model.rows() if r.values.get(ref_field.key) in referred.updated}
         return ids if len(ids) <= TARGETED_LIMIT else None
 
-    def _apply_records(self, records: list[Record], ids: set[int]) -> None:
-        self.model.apply_rows(records, ids, key=_record_id)
+    def _apply_records(
+        self, records: Sequence[Record | ListRow], ids: set[int], order: Sequence[int] | None = None
+    ) -> None:
+        rows = [r if isinstance(r, ListRow) else ListRow(r) for r in records]
+        self.model.apply_order(order, rows, ids)
         self.set_status(self.count_text(self.model.rowCount()))
         current = self.current_record()
         if current is not None and current.id in ids:
@@ -188,39 +288,38 @@ class RegisterPage(Page):
 
     # -- showing ---------------------------------------------------------------------------
 
-    def _show_records(self, records: list[Record]) -> None:
+    def _show_ids(self, result: tuple[list[int], str]) -> None:
+        ids, self._shown_search = result
         keep = self._selected_id
-        self.model.set_rows(records)
-        self.set_status(self.count_text(len(records)))
-        if keep is not None:
+        self.model.set_ids(ids)
+        self.set_status(self.count_text(len(ids)))
+        if keep is not None and not self.view.currentIndex().isValid():
             self.select_record(keep)
-        if self.proxy.rowCount() and not self.view.currentIndex().isValid():
-            self.view.setCurrentIndex(self.proxy.index(0, 0))
+        if self.model.rowCount() and not self.view.currentIndex().isValid():
+            self.view.setCurrentIndex(self.model.index(0, 0))
 
     def count_text(self, count: int) -> str:
-        filtered = self.street_id is not None or bool(self.search_edit.text().strip())
-        if filtered:
+        if self.list_filter().narrowed:
             return self.tr("筛选出 {count} 条{register}记录").format(count=f"{count:,}", register=self.register.label)
         return self.tr("共 {count} 条{register}记录").format(count=f"{count:,}", register=self.register.label)
 
     def select_record(self, record_id: int) -> bool:
-        for row in range(self.proxy.rowCount()):
-            record = self.proxy.row_object(row)
-            if record.id == record_id:
-                index = self.proxy.index(row, 0)
-                self.view.selectionModel().setCurrentIndex(
-                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
-                )
-                self.view.scrollTo(index)
-                return True
-        return False
+        row = self.model.row_of(record_id)
+        if row is None:
+            return False
+        index = self.model.index(row, 0)
+        self.view.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.view.scrollTo(index)
+        return True
 
     def current_record(self) -> Record | None:
         index = self.view.currentIndex()
-        return self.proxy.row_object(index.row()) if index.isValid() else None
+        return self.model.row_object(index.row()) if index.isValid() else None
 
     def _current_row_changed(self, current: QModelIndex | QPersistentModelIndex, _previous: object) -> None:
-        record = self.proxy.row_object(current.row()) if current.isValid() else None
+        record = self.model.row_object(current.row()) if current.isValid() else None
         if record is not None:
             self._selected_id = record.id
         self.current_record_changed.emit(record)
@@ -231,8 +330,8 @@ class RegisterPage(Page):
             index = self.view.currentIndex()
         if not index.isValid():
             return None
-        record: Record = self.proxy.row_object(index.row())
-        return self.show_detail(record)
+        record = self.model.row_object(index.row())
+        return self.show_detail(record) if record is not None else None
 
     # -- export --------------------------------------------------------------------------------
 

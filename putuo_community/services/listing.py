@@ -1,0 +1,883 @@
+"""Whole lists as the list pages show them: the ordered ids of a filtered list, then its rows block by block.
+
+A page asks `ordered_ids` once per filter or sort (a district-wide query, run off the UI
+thread) and `rows` for each block of ids the view scrolls to (a bounded query). Computed
+columns (warning level, term state, lift age, dossier completeness) follow the domain
+rules and are worked out for a whole set of records in a few set-based queries, never
+one query per row.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, func, or_, select
+
+from putuo_community.domain.changes import Changes
+from putuo_community.domain.committee import TermState, committee_term_status, formation_due_on
+from putuo_community.domain.completeness import DossierFacts, completeness_ratio, dossier_gaps
+from putuo_community.domain.credit import (
+    Band,
+    CreditEvent,
+    WarningLevel,
+    WarningThresholds,
+    active_points,
+    company_warning_level,
+    correctable_from,
+    is_active,
+    manager_warning_level,
+    objection_deadline,
+    ranking_score,
+)
+from putuo_community.domain.credit import active_until as credit_active_until
+from putuo_community.domain.dates import add_years
+from putuo_community.domain.fields import FieldType, Register
+from putuo_community.domain.lifts import (
+    ASSESSMENT_AGE_YEARS,
+    assessment_due_on,
+    lift_age_years,
+    needs_assessment,
+    remote_monitoring_overdue,
+)
+from putuo_community.domain.registers import REGISTERS, get_register
+from putuo_community.services.credit import CreditService, to_credit_event
+from putuo_community.services.dossier.content import BASIC_MISSING_CHECK
+from putuo_community.services.queries import filtered_query
+from putuo_community.services.records import Record, row_to_record, select_with_titles
+from putuo_community.storage.database import Database
+from putuo_community.storage.schema import TABLES
+
+# What an estate's 业委会 looks like in the list: the domain's term states, and three of ours.
+DISSOLVED = "提前终止"
+FORMATION_DUE = "应组建未组建"  # an 业主大会 exists or formation is due, and no term is recorded
+NO_COMMITTEE = "未成立"
+COMMITTEE_STATES = (
+    TermState.IN_TERM.label,
+    TermState.EXPIRING.label,
+    TermState.OVERDUE.label,
+    TermState.NOT_STARTED.label,
+    DISSOLVED,
+    FORMATION_DUE,
+    NO_COMMITTEE,
+)
+
+TextKey = Callable[[str], Any]
+IN_LIMIT = 2000  # ids a query may list in IN (...); past it, read every record and pick
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    """How a list page narrows its register. Only estates know the last five."""
+
+    street_id: int | None = None
+    search: str = ""
+    neighbourhood_id: int | None = None
+    housing_type: str | None = None
+    committee_state: str | None = None
+    warning_level: WarningLevel | None = None
+    completeness_below: int | None = None  # percent: rows whose dossier is less complete than this
+
+    @property
+    def narrowed(self) -> bool:
+        return any(
+            v not in (None, "")
+            for v in (
+                self.street_id,
+                self.search.strip(),
+                self.neighbourhood_id,
+                self.housing_type,
+                self.committee_state,
+                self.warning_level,
+                self.completeness_below,
+            )
+        )
+
+
+@dataclass(frozen=True)
+class ListSort:
+    """A field key or a computed key; "" for the register's own order (by estate, then by title)."""
+
+    key: str = ""
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A lift's 15-year safety assessment: when it falls due, and whether it is done or overdue."""
+
+    due_on: date
+    done: bool
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class ListRow:
+    """One row of a list: the record, its computed columns and, while searching, why it matched."""
+
+    record: Record
+    computed: Mapping[str, Any] = field(default_factory=dict)
+    matched: str = ""
+
+    @property
+    def id(self) -> int:
+        return self.record.id
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """One credit event of a company, with the dates its rules give it."""
+
+    record: Record
+    active: bool
+    active_until: date
+    correctable_from: date | None  # None: an 18-point act, which cannot be corrected
+    objection_deadline: date | None  # 15 working days from the objection (no holiday calendar is kept)
+
+
+@dataclass(frozen=True)
+class CompanyFile:
+    """What the company window shows."""
+
+    company: Record
+    level: WarningLevel
+    active_points: int
+    score: int
+    estates: list[ListRow]
+    managers: list[ListRow]
+    contracts: list[Record]
+    ledger: list[LedgerEntry]
+
+
+# Computed columns each register's list shows (keys of `ListRow.computed`).
+COMPUTED: dict[str, tuple[str, ...]] = {
+    "estates": ("committee_state", "warning_level", "completeness"),
+    "companies": ("warning_level", "active_points", "score", "estates_served"),
+    "managers": ("warning_level", "active_points", "estates_managed"),
+    "lifts": ("age_years", "assessment", "monitoring"),
+    "committee_terms": ("street", "term_state", "days_to_end"),
+    "lift_projects": ("street",),
+}
+
+
+def _ids_clause(column: Any, ids: Sequence[int] | None) -> list[Any]:
+    return [] if ids is None else [column.in_(list(ids))]
+
+
+class ListingService:
+    def __init__(self, database: Database, credit: CreditService) -> None:
+        self.database = database
+        self.credit = credit
+        # District-wide computed columns (completeness of 20,000 estates takes a second or two),
+        # kept until the next committed write.
+        self._district: dict[tuple[Any, ...], dict[int, dict[str, Any]]] = {}
+        self._generation = 0
+        self._lock = threading.Lock()
+        database.changes.subscribe(self._forget)
+
+    def _forget(self, _changes: Changes) -> None:
+        with self._lock:
+            self._generation += 1
+            self._district.clear()
+
+    def close(self) -> None:
+        self.database.changes.unsubscribe(self._forget)
+
+    # -- the order of a whole list (off the UI thread) ----------------------------------
+
+    def ordered_ids(
+        self,
+        register_key: str,
+        *,
+        where: ListFilter = ListFilter(),
+        sort: ListSort = ListSort(),
+        today: date,
+        text_key: TextKey | None = None,
+    ) -> list[int]:
+        """The ids of the records the list shows, in its order. Blanks sort last either way.
+
+        `text_key` turns text into a sort key (the GUI passes a Chinese collator's, for 拼音
+        order); without it text sorts by code point.
+        """
+        register = get_register(register_key)
+        query, table = filtered_query(register, street_id=where.street_id, search=where.search)
+        if register.key == "estates":
+            if where.neighbourhood_id is not None:
+                query = query.where(table.c.neighbourhood_id == where.neighbourhood_id)
+            if where.housing_type:
+                query = query.where(table.c.housing_type == where.housing_type)
+        joins = _Joins(register, table, query if where.search.strip() else None)
+        primary, reverse = self._sort_expression(register, joins, sort.key)
+        secondary = self._default_expression(register, joins)
+        columns = [table.c.id, *([primary] if sort.key and primary is not None else []), *secondary]
+        if joins.query is not None:
+            id_query = query.with_only_columns(*columns)
+        else:  # only the joins the order needs: reading 150,000 lifts through five joins is slow
+            id_query = select(*columns).select_from(joins.joined)
+            if query.whereclause is not None:
+                id_query = id_query.where(query.whereclause)
+        with self.database.read() as conn:
+            rows: list[Sequence[Any]] = list(conn.execute(id_query).all())
+            computed: dict[int, dict[str, Any]] = {}
+            wanted = self._computed_wanted(register, where, sort)
+            if wanted:
+                # A short list asks for its own rows; a long one reads the district (cheaper than a huge IN).
+                ids = [r[0] for r in rows] if len(rows) <= IN_LIMIT else None
+                computed = self._computed(conn, register, ids, today, wanted, thresholds=self.credit.thresholds())
+        if register.key == "estates":
+            rows = [r for r in rows if _estate_matches(computed.get(r[0], {}), where)]
+        if sort.key and primary is None:
+            rows = [(r[0], _native(computed.get(r[0], {}).get(sort.key)), *r[1:]) for r in rows]
+        return _sorted_ids(rows, descending=sort.descending != reverse, text_key=text_key)
+
+    def _computed_wanted(self, register: Register, where: ListFilter, sort: ListSort) -> set[str]:
+        wanted = set()
+        if register.key == "estates":
+            if where.committee_state:
+                wanted.add("committee_state")
+            if where.warning_level is not None:
+                wanted.add("warning_level")
+            if where.completeness_below is not None:
+                wanted.add("completeness")
+        if sort.key in COMPUTED.get(register.key, ()) and _SQL_SORTS.get((register.key, sort.key)) is None:
+            wanted.add(sort.key)
+        return wanted
+
+    def _sort_expression(self, register: Register, joins: _Joins, key: str) -> tuple[Any, bool]:
+        """The column a list sorts on (None: a computed value) and whether it runs against the asked order."""
+        table = joins.table
+        if not key:
+            return None, False
+        sql_sort = _SQL_SORTS.get((register.key, key))
+        if sql_sort is not None:
+            column, reverse = sql_sort
+            if column.startswith("estate."):
+                estates = TABLES["estates"]
+                return (
+                    select(estates.c[column.removeprefix("estate.")])
+                    .where(estates.c.id == table.c.estate_id)
+                    .scalar_subquery(),
+                    reverse,
+                )
+            return table.c[column], reverse
+        if key in COMPUTED.get(register.key, ()):
+            return None, False
+        fld = register.field(key)
+        if fld.type is FieldType.REF:
+            return joins.title(key), False
+        return table.c[key], False
+
+    def _default_expression(self, register: Register, joins: _Joins) -> list[Any]:
+        """Estate-owned records by estate, then by their own title; others by title."""
+        expressions: list[Any] = []
+        if register.estate_field and register.estate_field != register.title_field:
+            expressions.append(joins.title(register.estate_field))
+        expressions.append(joins.table.c[register.title_field])
+        return expressions
+
+    # -- rows for a block of ids (bounded: fine on the UI thread) ----------------------------
+
+    def rows(self, register_key: str, ids: Sequence[int], *, today: date, search: str = "") -> list[ListRow]:
+        """The rows of these ids, in the same order; ids no longer there are left out."""
+        register = get_register(register_key)
+        if not ids:
+            return []
+        query, table = select_with_titles(register)
+        with self.database.read() as conn:
+            records = {
+                row.id: row_to_record(register, row) for row in conn.execute(query.where(table.c.id.in_(list(ids))))
+            }
+            wanted = set(COMPUTED.get(register.key, ()))
+            thresholds = self.credit.thresholds() if wanted & {"warning_level", "active_points"} else None
+            computed = self._computed(conn, register, list(records), today, wanted, thresholds=thresholds)
+            matches = _match_reasons(conn, register, list(records.values()), search) if search.strip() else {}
+        return [ListRow(records[i], computed.get(i, {}), matches.get(i, "")) for i in ids if i in records]
+
+    # -- computed columns, for a set of records -------------------------------------------
+
+    def _computed(
+        self,
+        conn: Connection,
+        register: Register,
+        ids: Sequence[int] | None,
+        today: date,
+        wanted: set[str],
+        *,
+        thresholds: WarningThresholds | None,
+    ) -> dict[int, dict[str, Any]]:
+        if ids is None:
+            cache_key = (register.key, today, frozenset(wanted), thresholds)
+            with self._lock:
+                cached, generation = self._district.get(cache_key), self._generation
+            if cached is not None:
+                return cached
+            result = self._compute(conn, register, None, today, wanted, thresholds)
+            with self._lock:
+                if generation == self._generation:  # no write came in meanwhile
+                    self._district[cache_key] = result
+            return result
+        return self._compute(conn, register, ids, today, wanted, thresholds)
+
+    def _compute(
+        self,
+        conn: Connection,
+        register: Register,
+        ids: Sequence[int] | None,
+        today: date,
+        wanted: set[str],
+        thresholds: WarningThresholds | None,
+    ) -> dict[int, dict[str, Any]]:
+        key = register.key
+        limits = thresholds or WarningThresholds()
+        if key == "estates":
+            return estate_columns(conn, ids, today, wanted, limits)
+        if key == "companies":
+            return _company_columns(conn, ids, today, limits)
+        if key == "managers":
+            return _manager_columns(conn, ids, today, limits)
+        if key == "lifts":
+            return _lift_columns(conn, ids, today)
+        if key == "committee_terms":
+            return _term_columns(conn, ids, today)
+        if key == "lift_projects":
+            return _street_columns(conn, TABLES["lift_projects"], ids)
+        return {}
+
+    # -- the company window ---------------------------------------------------------------
+
+    def company_file(self, company_id: int, *, today: date) -> CompanyFile:
+        """A company's estates, project managers, contracts and credit ledger, with its warning level."""
+        thresholds = self.credit.thresholds()
+        estates, managers = TABLES["estates"], TABLES["managers"]
+        with self.database.read() as conn:
+            query, table = select_with_titles(REGISTERS["companies"])
+            row = conn.execute(query.where(table.c.id == company_id)).one()
+            company = row_to_record(REGISTERS["companies"], row)
+            credit = _company_credit(conn, [company_id], today, thresholds).get(company_id, _NO_CREDIT)
+            estate_ids = list(conn.scalars(select(estates.c.id).where(estates.c.company_id == company_id)))
+            manager_ids = list(conn.scalars(select(managers.c.id).where(managers.c.company_id == company_id)))
+            contracts = _records(conn, "contracts", TABLES["contracts"].c.company_id == company_id)
+            events = _records(conn, "credit_events", TABLES["credit_events"].c.company_id == company_id)
+        estate_rows = self.rows("estates", estate_ids, today=today)
+        manager_rows = self.rows("managers", manager_ids, today=today)
+        contracts.sort(key=lambda r: r.values.get("start_on") or date.min, reverse=True)
+        ledger = [_ledger_entry(r, today) for r in events]
+        ledger.sort(key=lambda e: e.record.values["scored_on"], reverse=True)
+        return CompanyFile(
+            company=company,
+            level=credit.level,
+            active_points=credit.points,
+            score=credit.score,
+            estates=sorted(estate_rows, key=lambda r: r.record.title),
+            managers=sorted(manager_rows, key=lambda r: r.record.title),
+            contracts=contracts,
+            ledger=ledger,
+        )
+
+
+class _Joins:
+    """The referred titles an id query needs, joined as it asks for them (or taken from a searching query)."""
+
+    def __init__(self, register: Register, table: Any, query: Any | None) -> None:
+        self.register = register
+        self.table = table
+        self.query = query
+        self.joined: Any = table
+        self._aliases: dict[str, Any] = {}
+
+    def title(self, key: str) -> Any:
+        if self.query is not None:
+            return self.query.selected_columns[f"{key}__title"].element
+        target = REGISTERS[self.register.field(key).ref]
+        alias = self._aliases.get(key)
+        if alias is None:
+            alias = self._aliases[key] = TABLES[target.key].alias(f"ref_{key}")
+            self.joined = self.joined.outerjoin(alias, alias.c.id == self.table.c[key])
+        return alias.c[target.title_field]
+
+
+# Computed columns that sort on a stored column: (register, key) → (column, runs against the order).
+_SQL_SORTS: dict[tuple[str, str], tuple[str, bool] | None] = {
+    ("lifts", "age_years"): ("first_use_on", True),  # older first use, greater age
+    ("lifts", "assessment"): ("first_use_on", False),  # the due date is first use + 15 years
+    ("lifts", "monitoring"): ("remote_monitoring", False),
+    ("committee_terms", "days_to_end"): ("end_on", False),
+    ("committee_terms", "street"): ("estate.street_id", False),  # 街镇 in their official order
+    ("lift_projects", "street"): ("estate.street_id", False),
+}
+
+
+def _native(value: Any) -> Any:
+    """A computed value as a sort key: levels by rank, term states by their place, lift assessments by date."""
+    if isinstance(value, WarningLevel):
+        return value.rank
+    if isinstance(value, Assessment):
+        return value.due_on
+    if isinstance(value, str) and value in COMMITTEE_STATES:
+        return COMMITTEE_STATES.index(value)
+    return value
+
+
+def _sorted_ids(rows: Iterable[Sequence[Any]], *, descending: bool, text_key: TextKey | None) -> list[int]:
+    """Row ids by their sort value (row[1]), then by the default order (row[2:]); blanks last either way.
+
+    Text sorts by each distinct value's place in collation order, so rows compare integers.
+    """
+    filled: list[Sequence[Any]] = []
+    blank: list[Sequence[Any]] = []
+    for row in rows:
+        (blank if row[1] is None or row[1] == "" else filled).append(row)
+    texts = {r[1] for r in filled if isinstance(r[1], str)}
+    rank = _text_ranks(texts, text_key)
+
+    def primary(value: Any) -> Any:
+        return rank[value] if isinstance(value, str) else value
+
+    keyed = [(primary(r[1]), *r[2:], r[0]) for r in filled]
+    rest = [(*r[2:], r[0]) for r in blank]
+    try:
+        keyed.sort(reverse=descending)
+        rest.sort()
+    except TypeError:  # a blank among the tie-breakers: compare (is blank, value) pairs instead
+        keyed.sort(key=_blank_safe, reverse=descending)
+        rest.sort(key=_blank_safe)
+    return [k[-1] for k in keyed] + [k[-1] for k in rest]
+
+
+def _blank_safe(values: Sequence[Any]) -> tuple[Any, ...]:
+    return tuple((v is None, "" if v is None else v) for v in values)
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def _natural_key(text: str) -> tuple[Any, ...]:
+    """2弄 before 10弄 for plain ASCII text, as the collator's numeric mode orders it."""
+    return tuple(int(p) if p.isdigit() else p.casefold() for p in _DIGITS.split(text))
+
+
+def _text_ranks(values: set[str], text_key: TextKey | None) -> dict[str, int]:
+    """Each distinct text's place in order. Codes (ASCII) need no collator, and are the long lists."""
+    if text_key is None or all(v.isascii() for v in values):
+        ordered = sorted(values, key=_natural_key)
+    else:
+        ordered = sorted(values, key=text_key)
+    return {v: i for i, v in enumerate(ordered)}
+
+
+# -- estates ----------------------------------------------------------------------------------
+
+
+def _estate_matches(values: Mapping[str, Any], where: ListFilter) -> bool:
+    if where.committee_state and values.get("committee_state") != where.committee_state:
+        return False
+    if where.warning_level is not None and values.get("warning_level") is not where.warning_level:
+        return False
+    return not (where.completeness_below is not None and values.get("completeness", 100) >= where.completeness_below)
+
+
+def estate_columns(
+    conn: Connection,
+    ids: Sequence[int] | None,
+    today: date,
+    wanted: set[str],
+    thresholds: WarningThresholds,
+) -> dict[int, dict[str, Any]]:
+    """Committee state, the serving company's warning level and dossier completeness (percent) per estate."""
+    estates = TABLES["estates"]
+    columns = [
+        estates.c.id,
+        estates.c.company_id,
+        estates.c.has_assembly,
+        estates.c.first_delivery_on,
+        estates.c.half_delivered_on,
+        estates.c.management_mode,
+        *(estates.c[k] for k in BASIC_MISSING_CHECK if k != "management_mode"),
+    ]
+    rows = conn.execute(select(*columns).where(*_ids_clause(estates.c.id, ids))).all()
+    result: dict[int, dict[str, Any]] = {r.id: {} for r in rows}
+    if "warning_level" in wanted:
+        companies = {r.company_id for r in rows if r.company_id is not None}
+        credit = _company_credit(conn, sorted(companies) if ids is not None else None, today, thresholds)
+        for r in rows:
+            if r.company_id is not None:
+                result[r.id]["warning_level"] = credit.get(r.company_id, _NO_CREDIT).level
+            else:
+                result[r.id]["warning_level"] = None
+    if not wanted & {"committee_state", "completeness"}:
+        return result
+    terms = _latest_terms(conn, ids)
+    for r in rows:
+        term = terms.get(r.id)
+        due = formation_due_on(first_delivery_on=r.first_delivery_on, half_area_delivered_on=r.half_delivered_on)
+        expected = bool(r.has_assembly) or (due is not None and due <= today)
+        result[r.id]["committee_state"] = _committee_state(term, expected, today)
+    if "completeness" in wanted:
+        _add_completeness(conn, ids, rows, terms, today, result)
+    return result
+
+
+def _committee_state(term: Any, expected: bool, today: date) -> str:
+    if term is None:
+        return FORMATION_DUE if expected else NO_COMMITTEE
+    if term.dissolved_on is not None:
+        return DISSOLVED
+    return committee_term_status(term.start_on, term.end_on, today, renewed=False).label
+
+
+def _latest_terms(conn: Connection, estate_ids: Sequence[int] | None) -> dict[int, Any]:
+    terms = TABLES["committee_terms"]
+    query = select(
+        terms.c.id,
+        terms.c.estate_id,
+        terms.c.term_no,
+        terms.c.start_on,
+        terms.c.end_on,
+        terms.c.filed_on,
+        terms.c.renewal_filed_on,
+        terms.c.dissolved_on,
+    ).where(*_ids_clause(terms.c.estate_id, estate_ids))
+    latest: dict[int, Any] = {}
+    for row in conn.execute(query):
+        held = latest.get(row.estate_id)
+        if held is None or row.term_no > held.term_no:
+            latest[row.estate_id] = row
+    return latest
+
+
+def _grouped(
+    conn: Connection, table_key: str, value: Callable[[Any], Any], ids: Sequence[int] | None, by: str = "estate_id"
+) -> dict[Any, Any]:
+    table = TABLES[table_key]
+    column = table.c[by]
+    query = select(column, value(table)).where(column.is_not(None), *_ids_clause(column, ids)).group_by(column)
+    return {row[0]: row[1] for row in conn.execute(query)}
+
+
+def _add_completeness(
+    conn: Connection,
+    ids: Sequence[int] | None,
+    rows: Sequence[Any],
+    terms: Mapping[int, Any],
+    today: date,
+    result: dict[int, dict[str, Any]],
+) -> None:
+    """The dossier check of services/dossier (`facts_of`), with each fact gathered for all estates at once."""
+    buildings = _grouped(conn, "buildings", lambda t: func.count(), ids)
+    attachments = _grouped(conn, "attachments", lambda t: func.count(), ids)
+    funds = _grouped(conn, "funds", lambda t: func.max(t.c.as_of), ids)
+    changes = _grouped(conn, "change_history", lambda t: func.max(t.c.changed_at), ids)
+    term_ids = [t.id for t in terms.values()]
+    members = _grouped(
+        conn, "committee_members", lambda t: func.count(), term_ids if ids is not None else None, "term_id"
+    )
+    contracts_table = TABLES["contracts"]
+    current_contract: dict[int, tuple[date, date | None]] = {}
+    query = select(contracts_table.c.estate_id, contracts_table.c.start_on, contracts_table.c.end_on).where(
+        contracts_table.c.terminated_on.is_(None), *_ids_clause(contracts_table.c.estate_id, ids)
+    )
+    for estate_id, start_on, end_on in conn.execute(query):
+        held = current_contract.get(estate_id)
+        if held is None or (start_on or date.min) > held[0]:
+            current_contract[estate_id] = (start_on or date.min, end_on)
+    lifts = TABLES["lifts"]
+    lift_counts = _grouped(conn, "lifts", lambda t: func.count(), ids)
+    unassessed: dict[int, int] = defaultdict(int)
+    # Only lifts near or past 15 years can need an assessment; a day's slack covers 2-29.
+    cutoff = add_years(today, -ASSESSMENT_AGE_YEARS).toordinal() + 1
+    # And only those not assessed after it (SQLite's date steps differ from ours on 2-29: keep 3 days' slack).
+    query = select(lifts.c.estate_id, lifts.c.first_use_on, lifts.c.assessed_on).where(
+        lifts.c.first_use_on <= date.fromordinal(cutoff), *_ids_clause(lifts.c.estate_id, ids)
+    )
+    if conn.dialect.name == "sqlite":
+        step = f"+{ASSESSMENT_AGE_YEARS} years"
+        assessed_in_time = lifts.c.assessed_on >= func.date(lifts.c.first_use_on, step, "+3 days")
+        query = query.where(or_(lifts.c.assessed_on.is_(None), ~assessed_in_time))
+    for estate_id, first_use_on, assessed_on in conn.execute(query):
+        if needs_assessment(first_use_on, assessed_on, today):
+            unassessed[estate_id] += 1
+    labels = {k: REGISTERS["estates"].field(k).label for k in BASIC_MISSING_CHECK}
+    for r in rows:
+        term = terms.get(r.id)
+        contract = current_contract.get(r.id)
+        last_change = changes.get(r.id)
+        state = result[r.id]["committee_state"]
+        facts = DossierFacts(
+            missing_basic_fields=tuple(labels[k] for k in BASIC_MISSING_CHECK if getattr(r, k) in (None, "")),
+            building_count=buildings.get(r.id, 0),
+            committee_expected=state != NO_COMMITTEE,
+            current_term_end=term.end_on if term is not None else None,
+            current_term_filed=bool(term is not None and (term.filed_on or term.renewal_filed_on)),
+            member_count=members.get(term.id, 0) if term is not None else 0,
+            contract_end=(contract[1] or date.max) if contract is not None else None,
+            management_mode=r.management_mode,
+            latest_fund_on=funds.get(r.id),
+            lift_count=lift_counts.get(r.id, 0),
+            lifts_unassessed=unassessed.get(r.id, 0),
+            attachment_count=attachments.get(r.id, 0),
+            last_change_on=_day(last_change),
+        )
+        ratio = completeness_ratio(dossier_gaps(facts, today))
+        result[r.id]["completeness"] = round(float(ratio) * 100)
+
+
+def _day(value: Any) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return date.fromisoformat(value[:10])
+    if isinstance(value, date):
+        return value if type(value) is date else value.date()  # type: ignore[attr-defined]
+    return None
+
+
+# -- companies and their managers --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Credit:
+    points: int
+    level: WarningLevel
+    score: int
+
+
+_NO_CREDIT = _Credit(0, WarningLevel.GREEN, ranking_score(0))
+
+
+def _commendation_active(row: Any, today: date) -> bool:
+    # As CreditService counts them: a commendation is published for one year like a demerit.
+    return is_active(CreditEvent(Band.MINOR, row.act_on, row.act_on, row.scored_on), today)
+
+
+def _company_credit(
+    conn: Connection, company_ids: Sequence[int] | None, today: date, thresholds: WarningThresholds
+) -> dict[int, _Credit]:
+    """Active points, warning level and local score per company (its managers' events count for it)."""
+    events = TABLES["credit_events"]
+    demerits: dict[int, list[CreditEvent]] = defaultdict(list)
+    commendations: dict[int, int] = defaultdict(int)
+    for row in conn.execute(select(events).where(*_ids_clause(events.c.company_id, company_ids))):
+        event = to_credit_event(row)
+        if event is None:
+            if _commendation_active(row, today):
+                commendations[row.company_id] += row.points
+        else:
+            demerits[row.company_id].append(event)
+    result = {}
+    for company_id in set(demerits) | set(commendations) | set(company_ids or ()):
+        mine = demerits.get(company_id, [])
+        points = active_points(mine, today)
+        result[company_id] = _Credit(
+            points,
+            company_warning_level(mine, today, thresholds),
+            ranking_score(points, commendation_points=commendations.get(company_id, 0)),
+        )
+    return result
+
+
+def _company_columns(
+    conn: Connection, ids: Sequence[int] | None, today: date, thresholds: WarningThresholds
+) -> dict[int, dict[str, Any]]:
+    companies = TABLES["companies"]
+    all_ids = list(ids) if ids is not None else list(conn.scalars(select(companies.c.id)))
+    credit = _company_credit(conn, ids, today, thresholds)
+    served = _grouped(conn, "estates", lambda t: func.count(), ids, "company_id")
+    result = {}
+    for company_id in all_ids:
+        standing = credit.get(company_id, _NO_CREDIT)
+        result[company_id] = {
+            "warning_level": standing.level,
+            "active_points": standing.points,
+            "score": standing.score,
+            "estates_served": served.get(company_id, 0),
+        }
+    return result
+
+
+def _manager_columns(
+    conn: Connection, ids: Sequence[int] | None, today: date, thresholds: WarningThresholds
+) -> dict[int, dict[str, Any]]:
+    managers, events = TABLES["managers"], TABLES["credit_events"]
+    all_ids = list(ids) if ids is not None else list(conn.scalars(select(managers.c.id)))
+    by_manager: dict[int, list[CreditEvent]] = defaultdict(list)
+    query = select(events).where(events.c.subject == "项目经理", *_ids_clause(events.c.manager_id, ids))
+    for row in conn.execute(query):
+        event = to_credit_event(row)
+        if event is not None and row.manager_id is not None:
+            by_manager[row.manager_id].append(event)
+    managed = _grouped(conn, "estates", lambda t: func.count(), ids, "manager_id")
+    return {
+        manager_id: {
+            "warning_level": manager_warning_level(by_manager.get(manager_id, []), today, thresholds),
+            "active_points": active_points(by_manager.get(manager_id, []), today),
+            "estates_managed": managed.get(manager_id, 0),
+        }
+        for manager_id in all_ids
+    }
+
+
+# -- lifts and committee terms -------------------------------------------------------------------
+
+
+def lift_assessment(first_use_on: date, assessed_on: date | None, today: date) -> Assessment:
+    due = assessment_due_on(first_use_on)
+    overdue = needs_assessment(first_use_on, assessed_on, today)
+    done = today >= due and not overdue
+    return Assessment(due, done, overdue)
+
+
+def _lift_columns(conn: Connection, ids: Sequence[int] | None, today: date) -> dict[int, dict[str, Any]]:
+    lifts = TABLES["lifts"]
+    query = select(lifts.c.id, lifts.c.first_use_on, lifts.c.assessed_on, lifts.c.remote_monitoring).where(
+        *_ids_clause(lifts.c.id, ids)
+    )
+    result = {}
+    for lift_id, first_use_on, assessed_on, monitoring in conn.execute(query):
+        monitored = bool(monitoring)
+        result[lift_id] = {
+            "age_years": lift_age_years(first_use_on, today) if first_use_on else None,
+            "assessment": lift_assessment(first_use_on, assessed_on, today) if first_use_on else None,
+            "monitoring": "已安装"
+            if monitored
+            else ("逾期未装" if remote_monitoring_overdue(False, today) else "未安装"),
+        }
+    return result
+
+
+def _street_names(conn: Connection) -> dict[int, str]:
+    streets = TABLES["streets"]
+    return {row[0]: row[1] for row in conn.execute(select(streets.c.id, streets.c.name))}
+
+
+def _street_columns(conn: Connection, table: Any, ids: Sequence[int] | None) -> dict[int, dict[str, Any]]:
+    estates = TABLES["estates"]
+    names = _street_names(conn)
+    query = (
+        select(table.c.id, estates.c.street_id)
+        .join(estates, estates.c.id == table.c.estate_id)
+        .where(*_ids_clause(table.c.id, ids))
+    )
+    return {row_id: {"street": names.get(street_id, "")} for row_id, street_id in conn.execute(query)}
+
+
+def _term_columns(conn: Connection, ids: Sequence[int] | None, today: date) -> dict[int, dict[str, Any]]:
+    """街镇, the term's state (a term followed by a later one is 已换届) and the days left to its end."""
+    terms = TABLES["committee_terms"]
+    result = _street_columns(conn, terms, ids)
+    query = select(
+        terms.c.id, terms.c.estate_id, terms.c.term_no, terms.c.start_on, terms.c.end_on, terms.c.dissolved_on
+    )
+    if ids is not None:
+        estates_of = select(terms.c.estate_id).where(terms.c.id.in_(list(ids)))
+        query = query.where(terms.c.estate_id.in_(estates_of))
+    rows = conn.execute(query).all()
+    latest: dict[int, int] = {}
+    for row in rows:
+        latest[row.estate_id] = max(latest.get(row.estate_id, 0), row.term_no)
+    for row in rows:
+        if row.id not in result:
+            continue
+        if row.dissolved_on is not None:
+            state = DISSOLVED
+        else:
+            renewed = row.term_no < latest[row.estate_id]
+            state = committee_term_status(row.start_on, row.end_on, today, renewed=renewed).label
+        ended = state in (DISSOLVED, TermState.ENDED.label)
+        result[row.id]["term_state"] = state
+        result[row.id]["days_to_end"] = None if ended else (row.end_on - today).days
+    return result
+
+
+# -- why a search matched ------------------------------------------------------------------------
+
+
+def _match_reasons(conn: Connection, register: Register, records: Sequence[Record], search: str) -> dict[int, str]:
+    """For each record, the first field each search word was found in: "别名：万里新村"."""
+    words = [w.casefold() for w in search.split()]
+    aliases: dict[int, list[str]] = defaultdict(list)
+    if register.key == "estates" and records:
+        table = TABLES["estate_aliases"]
+        query = select(table.c.estate_id, table.c.alias).where(table.c.estate_id.in_([r.id for r in records]))
+        for estate_id, alias in conn.execute(query):
+            aliases[estate_id].append(alias)
+    textual = [f for f in register.fields if f.type in (FieldType.TEXT, FieldType.LONG_TEXT, FieldType.CHOICE)]
+    result = {}
+    for record in records:
+        reasons: list[str] = []
+        for word in words:
+            reason = _first_match(record, textual, register, aliases.get(record.id, ()), word)
+            if reason and reason not in reasons:
+                reasons.append(reason)
+        result[record.id] = "；".join(reasons)
+    return result
+
+
+def _first_match(record: Record, textual: Sequence[Any], register: Register, aliases: Iterable[str], word: str) -> str:
+    for fld in textual:
+        value = record.values.get(fld.key)
+        if isinstance(value, str) and word in value.casefold() and not fld.personal:
+            return f"{fld.label}：{value}"
+    for ref_field in register.ref_fields:
+        title = record.ref_titles.get(ref_field.key, "")
+        if word in title.casefold():
+            return f"{ref_field.label}：{title}"
+    for alias in aliases:
+        if word in alias.casefold():
+            return f"别名：{alias}"
+    return ""
+
+
+# -- the company window's records -----------------------------------------------------------------
+
+
+def _records(conn: Connection, register_key: str, condition: Any) -> list[Record]:
+    register = REGISTERS[register_key]
+    query, _table = select_with_titles(register)
+    return [row_to_record(register, row) for row in conn.execute(query.where(condition))]
+
+
+def _ledger_entry(record: Record, today: date) -> LedgerEntry:
+    values = record.values
+    scored_on: date = values["scored_on"]
+    band = None if values.get("band") == "业绩" else Band.from_label(values["band"])
+    event = to_credit_event(_RowView(values))
+    filed = values.get("objection_filed_on")
+    return LedgerEntry(
+        record=record,
+        active=event is not None and is_active(event, today),
+        active_until=credit_active_until(scored_on),
+        correctable_from=correctable_from(band, scored_on) if band is not None else None,
+        objection_deadline=objection_deadline(filed) if filed is not None else None,
+    )
+
+
+class _RowView:
+    """A record's values read as attributes, as `to_credit_event` reads a stored row."""
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        self._values = values
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+__all__ = [
+    "COMMITTEE_STATES",
+    "COMPUTED",
+    "Assessment",
+    "CompanyFile",
+    "LedgerEntry",
+    "ListFilter",
+    "ListRow",
+    "ListSort",
+    "ListingService",
+    "lift_assessment",
+]
