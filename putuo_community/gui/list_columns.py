@@ -146,6 +146,11 @@ def _assessment_tip(row: ListRow) -> str:
     return _tr("使用满15年之日，应在此前一年内完成安全评估")
 
 
+def _monitoring_text(row: ListRow) -> str:
+    value = row.computed.get("monitoring")
+    return {"已安装": _tr("已安装"), "未安装": _tr("未安装"), "逾期未装": _tr("逾期未装")}.get(str(value), "")
+
+
 def _lift_columns() -> list[ListColumn]:
     return [
         _number_column("age_years", _tr("梯龄（年）"), 8),
@@ -161,7 +166,7 @@ def _lift_columns() -> list[ListColumn]:
         ListColumn(
             "monitoring",
             _tr("远程监测"),
-            lambda r: str(r.computed.get("monitoring") or ""),
+            _monitoring_text,
             _value("monitoring"),
             alignment=_CENTER,
             foreground=lambda r: ALERT if r.computed.get("monitoring") == "逾期未装" else None,
@@ -199,13 +204,14 @@ def list_columns(register: Register) -> list[ListColumn]:
     key = register.key
     level_tip = _tr("普陀信用信息预警等级（本区政策，按有效失信记分）")
     if key == "estates":
-        return [
-            *fields,
+        return _after(
+            fields,
+            "neighbourhood_id",
             _committee_column("committee_state", _tr("业委会")),
             _level_column(_tr("物业预警"), level_tip),
             _completeness_column(),
             _match_column(),
-        ]
+        )
     if key == "companies":
         return [
             *fields[:1],
@@ -223,7 +229,9 @@ def list_columns(register: Register) -> list[ListColumn]:
             _number_column("estates_managed", _tr("负责小区数"), 9),
         ]
     if key == "lifts":
-        return [*fields, *_lift_columns()]
+        age, assessment, monitoring = _lift_columns()
+        fields = [c if c.key != "remote_monitoring" else monitoring for c in fields]  # the field, read by the rule
+        return _after(fields, "first_use_on", age, assessment)
     if key == "committee_terms":
         return [
             _street_column(),
@@ -237,6 +245,8 @@ def list_columns(register: Register) -> list[ListColumn]:
     return fields
 
 
-def default_hidden(register: Register) -> set[str]:
-    """Columns a list starts without (the column chooser brings them back)."""
-    return set()
+def _after(columns: list[ListColumn], key: str, *inserted: ListColumn) -> list[ListColumn]:
+    """`columns` with `inserted` placed after the column `key` (at the end if there is none)."""
+    keys = [c.key for c in columns]
+    at = keys.index(key) + 1 if key in keys else len(columns)
+    return [*columns[:at], *inserted, *columns[at:]]

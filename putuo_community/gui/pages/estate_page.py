@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QComboBox,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -16,21 +17,25 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from putuo_community.domain.changes import Changes
+from putuo_community.domain.credit import WarningLevel
 from putuo_community.domain.registers import ESTATES, REGISTERS
 from putuo_community.gui.dossier_preview import DossierPreviewDialog
+from putuo_community.gui.list_columns import level_text
 from putuo_community.gui.long_task import LongTask, export_to_file, run_long_task
 from putuo_community.gui.models import field_text
-from putuo_community.gui.pages.base import PageContext
+from putuo_community.gui.pages.base import ALL, PageContext
 from putuo_community.gui.pages.register_page import RegisterPage
 from putuo_community.gui.widgets import enlarged_font
 from putuo_community.gui.worker import Progress, Task
 from putuo_community.services import Record
 from putuo_community.services.dossier import safe_file_name
+from putuo_community.services.listing import COMMITTEE_STATES, ListFilter
 from putuo_community.services.overview import SectionCount
 
 SECTIONS_DELAY_MS = 150
@@ -158,9 +163,90 @@ class EstatePanel(QFrame):
         return int(self.section_labels[register_key].text().replace(",", ""))
 
 
+class EstateFilters(QWidget):
+    """The estate list's narrower filters: 居委会, housing type, committee state, warning level, completeness."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.neighbourhoods: list[Record] = []
+        self.street_id: int | None = None
+        self.neighbourhood = self._combo(self.tr("全部居委会"), self.tr("只看一个居委会"))
+        self.housing_type = self._combo(self.tr("全部房屋类型"), self.tr("只看一种房屋类型"))
+        for choice in ESTATES.field("housing_type").choices:
+            self.housing_type.addItem(choice, choice)
+        self.committee_state = self._combo(self.tr("业委会：全部"), self.tr("按现任业委会的任期状态筛选"))
+        for state in COMMITTEE_STATES:
+            self.committee_state.addItem(self.tr("业委会：{state}").format(state=state), state)
+        self.warning_level = self._combo(self.tr("物业预警：全部"), self.tr("按服务企业的信用预警等级筛选"))
+        for level in sorted(WarningLevel, reverse=True):
+            self.warning_level.addItem(self.tr("物业预警：{level}").format(level=level_text(level)), level)
+        self.completeness = QSpinBox(self)
+        self.completeness.setRange(0, 100)
+        self.completeness.setSingleStep(10)
+        self.completeness.setSuffix("%")
+        self.completeness.setPrefix(self.tr("完整度低于 "))
+        self.completeness.setSpecialValueText(self.tr("完整度：不限"))
+        self.completeness.setToolTip(self.tr("只看档案完整度低于这个比例的小区（0 为不限）"))
+        self.completeness.setAccelerated(True)
+        self.completeness.setKeyboardTracking(False)  # typing "60" asks once, not for 6 and then 60
+        self.completeness.valueChanged.connect(self.changed)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        label = QLabel(self.tr("筛选："), self)
+        layout.addWidget(label)
+        for widget in (self.neighbourhood, self.housing_type, self.committee_state, self.warning_level):
+            layout.addWidget(widget)
+        layout.addWidget(self.completeness)
+        layout.addStretch(1)
+
+    def _combo(self, everything: str, tip: str) -> QComboBox:
+        combo = QComboBox(self)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        combo.addItem(everything, ALL)
+        combo.setToolTip(tip)
+        combo.currentIndexChanged.connect(self.changed)
+        return combo
+
+    def set_neighbourhoods(self, neighbourhoods: list[Record], street_id: int | None) -> None:
+        """The 居委会 of one 街镇 (all of them for None), keeping the choice if it is still there."""
+        self.neighbourhoods, self.street_id = neighbourhoods, street_id
+        combo = self.neighbourhood
+        current = combo.currentData()
+        combo.blockSignals(True)
+        try:
+            while combo.count() > 1:
+                combo.removeItem(1)
+            for item in neighbourhoods:
+                if street_id is None or item.values.get("street_id") == street_id:
+                    combo.addItem(item.title, item.id)
+            combo.setCurrentIndex(max(combo.findData(current), 0))
+        finally:
+            combo.blockSignals(False)
+
+    def narrow(self, base: ListFilter) -> ListFilter:
+        level = self.warning_level.currentData()
+        below = self.completeness.value()
+        return ListFilter(
+            street_id=base.street_id,
+            search=base.search,
+            neighbourhood_id=self.neighbourhood.currentData(),
+            housing_type=self.housing_type.currentData(),
+            committee_state=self.committee_state.currentData(),
+            warning_level=level if isinstance(level, WarningLevel) else None,
+            completeness_below=below or None,
+        )
+
+
 class EstatePage(RegisterPage):
     def __init__(self, context: PageContext, title: str, parent: QWidget | None = None) -> None:
         super().__init__(context, ESTATES, title, parent=parent)
+        self.filters = EstateFilters(self)
+        self.filters.changed.connect(self.refresh)
+        self.layout_.insertWidget(1, self.filters)
+        self.street_filter.currentIndexChanged.connect(self._street_chosen)
+        self._neighbourhoods_asked = False
         self.panel = EstatePanel(self)
         self.panel.open_detail_requested.connect(self.open_detail)
         self.panel.print_requested.connect(self.print_dossier)
@@ -192,6 +278,24 @@ class EstatePage(RegisterPage):
         detail_action.triggered.connect(self.open_detail)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.view.addActions([detail_action, self.print_action, self.save_pdf_action])
+
+    def list_filter(self) -> ListFilter:
+        return self.filters.narrow(super().list_filter())
+
+    def activate(self) -> None:
+        if not self._neighbourhoods_asked:
+            self._neighbourhoods_asked = True
+            records = self.context.services.records
+            self.context.runner.run(
+                lambda _progress: records.list("neighbourhoods", order_by=("street_id", "name")),
+                on_result=lambda found: self.filters.set_neighbourhoods(found, self.street_id),
+                description=self.tr("读取居委会"),
+                parent=self,
+            )
+        super().activate()
+
+    def _street_chosen(self) -> None:
+        self.filters.set_neighbourhoods(self.filters.neighbourhoods, self.street_id)
 
     def depends_on(self, changes: Changes) -> bool:
         estate_id = self.panel.estate_id

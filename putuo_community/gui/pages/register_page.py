@@ -28,6 +28,7 @@ from putuo_community.gui.list_view import ListLayout, size_list_columns
 from putuo_community.gui.long_task import LongTask
 from putuo_community.gui.models import text_collator
 from putuo_community.gui.pages.base import Page, PageContext, fill_street_combo, street_combo
+from putuo_community.gui.pages.company_window import CompanyWindow
 from putuo_community.gui.pages.export_page import export_ledger
 from putuo_community.gui.widgets import make_table_view
 from putuo_community.services import Record, Services
@@ -87,6 +88,7 @@ class RegisterPage(Page):
         self.register = register
         self.listing = listing_service(context.services)
         self.detail_dialog: RecordDetailDialog | None = None
+        self.company_window: CompanyWindow | None = None
         self._selected_id: int | None = None
         self._shown_search = ""  # the search the rows on screen were found with (for 匹配)
 
@@ -227,6 +229,8 @@ class RegisterPage(Page):
         )
 
     def follow_changes(self, changes: Changes) -> None:
+        if self.company_window is not None:
+            self.company_window.reload()
         ids = self.affected_ids(changes)
         if ids is None:
             self.refresh()
@@ -331,7 +335,17 @@ class RegisterPage(Page):
         if not index.isValid():
             return None
         record = self.model.row_object(index.row())
+        if record is not None and self.register.key == "companies":
+            self.open_company(record)
+            return None
         return self.show_detail(record) if record is not None else None
+
+    def open_company(self, record: Record) -> CompanyWindow:
+        """A company's window: its estates, managers, contracts and credit ledger. One window, reused."""
+        if self.company_window is None:
+            self.company_window = CompanyWindow(self.listing, self.context.runner, self)
+        self.company_window.show_company(record.id, record.title)
+        return self.company_window
 
     # -- export --------------------------------------------------------------------------------
 
