@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
 from pathlib import Path
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 from putuo_community import APP_NAME, APP_TITLE, __version__
 from putuo_community.domain.registers import COMMITTEE_TERMS, COMPANIES, LIFTS, PROJECTS
 from putuo_community.gui.changes import ChangeHub
+from putuo_community.gui.estate_window import EstateWindow
 from putuo_community.gui.pages.base import Page, PageContext
 from putuo_community.gui.pages.estate_page import EstatePage
 from putuo_community.gui.pages.export_page import ExportPage
@@ -59,6 +61,7 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(QSize(760, 520))
 
         self.pages: dict[str, Page] = {}
+        self.estate_windows: dict[int, EstateWindow] = {}
         self.stack = QStackedWidget(self)
         self.navigation = QListWidget(self)
         self.navigation.setObjectName("navigation")
@@ -222,6 +225,24 @@ class MainWindow(QMainWindow):
         for page in self.pages.values():
             page.set_streets(streets)
 
+    def open_estate(self, estate_id: int, section: str = "basic") -> EstateWindow:
+        """The estate's own window, at `section`; one window per estate, raised if already open."""
+        window = self.estate_windows.get(estate_id)
+        if window is None:
+            window = EstateWindow(self.services, estate_id, section=section)
+            window.destroyed.connect(functools.partial(self._forget_estate_window, estate_id))
+            self.estate_windows[estate_id] = window
+            window.show()
+        else:
+            window.show_section(section)
+            window.showNormal()
+        window.raise_()
+        window.activateWindow()
+        return window
+
+    def _forget_estate_window(self, estate_id: int) -> None:
+        self.estate_windows.pop(estate_id, None)
+
     def open_font_dialog(self) -> FontDialog:
         dialog = FontDialog(self.services, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -260,6 +281,8 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        for window in list(self.estate_windows.values()):
+            window.close()
         self.save_state()
         self.change_hub.close()
         self.runner.shutdown()

@@ -6,6 +6,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QWidget
+
+from putuo_community.gui.dialogs import RecordDialog, SaveChoice
 from putuo_community.gui.pages.base import Page
 from putuo_community.services import Record, Services
 
@@ -45,3 +49,44 @@ def make_lift(services: Services, estate_id: int, code: str, **values: Any) -> i
 def wait_loaded(qtbot: Any, page: Page, timeout: int = 5000) -> None:
     """Wait until the page has loaded and no load is running."""
     qtbot.waitUntil(lambda: page.has_loaded and not page.loading, timeout=timeout)
+
+
+def type_text(widget: QWidget, text: str) -> None:
+    """Type as a Chinese input method does: the composed text arrives at once."""
+    event = QInputMethodEvent()
+    event.setCommitString(text)
+    QApplication.sendEvent(widget, event)
+
+
+def line_edit(dialog: RecordDialog, key: str) -> QLineEdit:
+    edit = getattr(dialog.form.editor(key), "line_edit", None)
+    assert isinstance(edit, QLineEdit), key
+    return edit
+
+
+class Answers:
+    """Stands in for the questions and message boxes, remembering what they said."""
+
+    def __init__(self) -> None:
+        self.save_choice = SaveChoice.DISCARD
+        self.asked_to_save: list[str] = []
+        self.question_answer = QMessageBox.StandardButton.Yes
+        self.questions: list[str] = []
+        self.warnings: list[str] = []
+        self.informations: list[str] = []
+
+    def ask_to_save(self, _parent: Any, caption: str) -> SaveChoice:
+        self.asked_to_save.append(caption)
+        return self.save_choice
+
+    def question(self, _parent: Any, _title: str, text: str, *_args: Any) -> QMessageBox.StandardButton:
+        self.questions.append(text)
+        return self.question_answer
+
+    def warning(self, _parent: Any, _title: str, text: str, *_args: Any) -> QMessageBox.StandardButton:
+        self.warnings.append(text)
+        return QMessageBox.StandardButton.Ok
+
+    def information(self, _parent: Any, _title: str, text: str, *_args: Any) -> QMessageBox.StandardButton:
+        self.informations.append(text)
+        return QMessageBox.StandardButton.Ok

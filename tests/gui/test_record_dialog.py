@@ -7,57 +7,15 @@ from datetime import date
 from typing import Any
 
 import pytest
-from gui_helpers import make_company, make_estate, make_lift
+from gui_helpers import Answers, line_edit, make_company, make_estate, make_lift, type_text
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox
 
 from putuo_community.gui.dialogs import ConflictDialog, RecordDialog, SaveChoice, confirm_delete
 from putuo_community.gui.dialogs import record_dialog as record_dialog_module
 from putuo_community.paths import DataPaths
 from putuo_community.services import Services
 from putuo_community.storage.database import open_database
-
-
-def type_text(widget: QWidget, text: str) -> None:
-    """Type as a Chinese input method does: the composed text arrives at once."""
-    event = QInputMethodEvent()
-    event.setCommitString(text)
-    QApplication.sendEvent(widget, event)
-
-
-def line_edit(dialog: RecordDialog, key: str) -> QLineEdit:
-    edit = getattr(dialog.form.editor(key), "line_edit", None)
-    assert isinstance(edit, QLineEdit), key
-    return edit
-
-
-class Answers:
-    """Stands in for the questions and message boxes, remembering what they said."""
-
-    def __init__(self) -> None:
-        self.save_choice = SaveChoice.DISCARD
-        self.asked_to_save: list[str] = []
-        self.question_answer = QMessageBox.StandardButton.Yes
-        self.questions: list[str] = []
-        self.warnings: list[str] = []
-        self.informations: list[str] = []
-
-    def ask_to_save(self, _parent: Any, caption: str) -> SaveChoice:
-        self.asked_to_save.append(caption)
-        return self.save_choice
-
-    def question(self, _parent: Any, _title: str, text: str, *_args: Any) -> QMessageBox.StandardButton:
-        self.questions.append(text)
-        return self.question_answer
-
-    def warning(self, _parent: Any, _title: str, text: str, *_args: Any) -> QMessageBox.StandardButton:
-        self.warnings.append(text)
-        return QMessageBox.StandardButton.Ok
-
-    def information(self, _parent: Any, _title: str, text: str, *_args: Any) -> QMessageBox.StandardButton:
-        self.informations.append(text)
-        return QMessageBox.StandardButton.Ok
 
 
 @pytest.fixture(autouse=True)

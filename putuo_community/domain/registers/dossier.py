@@ -187,7 +187,7 @@ DOSSIER_SECTIONS: tuple[DossierSection, ...] = (
             DossierTable(
                 "units",
                 ("number", "floors", "households", "exclusive_area", "has_lift"),
-                caption="所选楼栋的单元",
+                caption="单元",
                 within="buildings",
                 printed=False,
             ),

@@ -13,6 +13,14 @@ from putuo_community.services.dossier.common import (
     FontChoice,
     safe_file_name,
 )
-from putuo_community.services.dossier.service import DossierService
+from putuo_community.services.dossier.service import DossierService, EstateDossier
 
-__all__ = ["BatchResult", "DossierCancelled", "DossierService", "EstateChoice", "FontChoice", "safe_file_name"]
+__all__ = [
+    "BatchResult",
+    "DossierCancelled",
+    "DossierService",
+    "EstateChoice",
+    "EstateDossier",
+    "FontChoice",
+    "safe_file_name",
+]

@@ -9,7 +9,7 @@ company's standing, the fund's alert, the completeness gaps).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -122,6 +122,16 @@ def build_sections(data: EstateFile, today: date) -> dict[str, Section]:
         "changes": _changes(data),
     }
     return {s.key: Section(s.title, built[s.key].blocks) for s in DOSSIER_SECTIONS}
+
+
+def screen_tables(data: EstateFile, records: Mapping[str, Sequence[Record]], today: date) -> dict[str, Table]:
+    """Every declared table of the dossier with all the estate's records, by register (for the screen)."""
+    context = column_context(data, today)
+    return {
+        table.register: register_table(table, records.get(table.register, ()), context)
+        for section in DOSSIER_SECTIONS
+        for table in section.tables
+    }
 
 
 def build_document(data: EstateFile, today: date) -> Document:

@@ -18,11 +18,12 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import date
+from fractions import Fraction
 from pathlib import Path
 
 from sqlalchemy import select
 
-from putuo_community.domain.completeness import completeness_ratio, dossier_gaps
+from putuo_community.domain.completeness import Gap, completeness_ratio, dossier_gaps
 from putuo_community.domain.errors import BadFile, RecordNotFound, UserError
 from putuo_community.domain.names import EstateNameIndex
 from putuo_community.domain.parsing import clean_text
@@ -35,14 +36,35 @@ from putuo_community.services.dossier.common import (
     FontChoice,
     safe_file_name,
 )
-from putuo_community.services.dossier.content import build_document, facts_of
+from putuo_community.services.dossier.content import build_document, build_sections, facts_of, screen_tables
 from putuo_community.services.dossier.data import DossierContext, EstateFile, load_estate_files
+from putuo_community.services.records import Record
 from putuo_community.storage.database import Database
 from putuo_community.storage.schema import TABLES
 
 log = logging.getLogger(__name__)
 
 CHUNK = 50  # estates loaded per query round in a batch
+
+
+@dataclass(frozen=True)
+class EstateDossier:
+    """What the estate window shows: the dossier's sections as printed, and the records behind its tables."""
+
+    estate: Record
+    street: str
+    sections: dict[str, Section]  # by declared section key, in dossier order
+    # Every declared table with all the estate's records (the PDF prints a selection), by register.
+    tables: dict[str, Table]
+    records: dict[str, list[Record]]  # by register
+    gaps: tuple[Gap, ...]
+    completeness: Fraction
+    today: date
+
+    def record(self, register_key: str, record_id: int) -> Record | None:
+        if register_key == self.estate.register and record_id == self.estate.id:
+            return self.estate
+        return next((r for r in self.records.get(register_key, ()) if r.id == record_id), None)
 
 
 def _render(document: Document, target: Path, font: FontChoice) -> int:
@@ -111,6 +133,28 @@ class DossierService:
         if not files:
             raise RecordNotFound(f"小区（编号 {estate_id}）不存在，可能已被删除。")
         return build_document(files[0], today)
+
+    def estate_dossier(self, estate_id: int, *, today: date) -> EstateDossier:
+        """One estate's dossier for the screen: the printed sections, with the records behind their tables."""
+        context = self.context(today)
+        with self.database.read() as conn:
+            files = load_estate_files(conn, [estate_id], context)
+        if not files:
+            raise RecordNotFound(f"小区（编号 {estate_id}）不存在，可能已被删除。")
+        data = files[0]
+        gaps = dossier_gaps(facts_of(data, today), today)
+        records = {key: list(found) for key, found in data.records.items()}
+        records["credit_events"] = list(data.credit_events)
+        return EstateDossier(
+            estate=data.estate,
+            street=data.street,
+            sections=build_sections(data, today),
+            tables=screen_tables(data, records, today),
+            records=records,
+            gaps=gaps,
+            completeness=completeness_ratio(gaps),
+            today=today,
+        )
 
     def write(self, estate_id: int, path: Path, *, today: date) -> int:
         """Print one estate's dossier to `path` (atomically); returns the page count."""
