@@ -6,6 +6,7 @@ kept in the main window's settings file (QSettings, .ini), under the list's own 
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer
@@ -48,6 +49,7 @@ class ListLayout:
         self.column_menu: QMenu | None = None
         self._default_state = QByteArray()
         self._default_splitter = QByteArray()
+        self._pending_splitter: QByteArray | None = None
 
     # -- column chooser ---------------------------------------------------------------------
 
@@ -63,8 +65,7 @@ class ListLayout:
             action.setCheckable(True)
             action.setChecked(not header.isSectionHidden(logical))
             action.setEnabled(not (len(visible) == 1 and logical in visible))  # keep at least one column
-            action.setData(logical)
-            action.toggled.connect(self._toggle_column)
+            action.toggled.connect(partial(self.set_column_visible, logical))
             menu.addAction(action)
         menu.addSeparator()
         reset = QAction(self.owner.tr("恢复默认列"), menu)
@@ -77,11 +78,6 @@ class ListLayout:
             self.column_menu.deleteLater()
         self.column_menu = self.column_menu_for()
         self.column_menu.popup(self.view.horizontalHeader().mapToGlobal(position))
-
-    def _toggle_column(self, checked: bool) -> None:
-        action = self.owner.sender()
-        if isinstance(action, QAction):
-            self.set_column_visible(int(action.data()), checked)
 
     def set_column_visible(self, logical: int, visible: bool) -> None:
         self.view.horizontalHeader().setSectionHidden(logical, not visible)
@@ -109,13 +105,19 @@ class ListLayout:
                 saved_sort = (header.sortIndicatorSection(), header.sortIndicatorOrder())
             splitter = settings.value(f"lists/{self.key}/splitter")
             if isinstance(splitter, QByteArray) and not splitter.isEmpty():
-                self.splitter.restoreState(splitter)
+                self._pending_splitter = splitter  # once the page has its size (see `shown`)
         self.settings = settings if writable else None
         header.sectionMoved.connect(self.changed)
         header.sectionResized.connect(self.changed)
         header.sortIndicatorChanged.connect(self.changed)
         self.splitter.splitterMoved.connect(self.changed)
         return saved_sort
+
+    def shown(self) -> None:
+        """The page is on screen with its real size: put the splitter where it was left."""
+        if self._pending_splitter is not None:
+            self.splitter.restoreState(self._pending_splitter)
+            self._pending_splitter = None
 
     def changed(self, *_args: Any) -> None:
         if self.settings is not None:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
@@ -160,6 +161,10 @@ class RegisterPage(Page):
     def activate(self) -> None:
         self._attach_layout()
         super().activate()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.list_layout.shown()
 
     def _attach_layout(self) -> None:
         """The first time the page is shown: the column layout, sort and splitter of the last run."""
