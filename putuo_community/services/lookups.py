@@ -43,42 +43,6 @@ class RefOption:
 
 
 @dataclass(frozen=True)
-class Dependant:
-    """Records of one register that refer to the record about to be deleted."""
-
-    register_key: str
-    register_label: str
-    field_label: str
-    count: int
-    examples: tuple[str, ...]  # a few of their titles
-
-    @property
-    def counted(self) -> str:
-        """“2 台电梯”, “1 个加装电梯项目”."""
-        return f"{self.count} {_MEASURE_WORDS.get(self.register_key, '条')}{self.register_label}"
-
-
-# The measure word a clerk says before each register's label.
-_MEASURE_WORDS = {
-    "streets": "个",
-    "neighbourhoods": "个",
-    "companies": "家",
-    "managers": "名",
-    "estates": "个",
-    "estate_aliases": "个",
-    "buildings": "幢",
-    "units": "个",
-    "committee_terms": "届",
-    "committee_members": "名",
-    "contracts": "份",
-    "projects": "个",
-    "lifts": "台",
-    "lift_projects": "个",
-    "attachments": "份",
-}
-
-
-@dataclass(frozen=True)
 class _Look:
     """How the records of one target register are searched and told apart."""
 
@@ -197,34 +161,6 @@ class LookupService:
     def label_of(self, register_key: str, field_key: str, record_id: int) -> str:
         """What a reference field shows for the record it points at (3号楼, 第3届 …)."""
         return self.option(register_key, field_key, record_id).label
-
-    def dependants(self, register_key: str, record_id: int) -> list[Dependant]:
-        """Every register whose records refer to this one, with how many and a few examples.
-
-        One counting query per referring field, in register order; registers with none are left out.
-        """
-        get_register(register_key)
-        found: list[Dependant] = []
-        with self.database.read() as conn:
-            for register in REGISTERS.values():
-                for field in register.ref_fields:
-                    if field.ref != register_key:
-                        continue
-                    table = TABLES[register.key]
-                    title = table.c[register.title_field]
-                    query = (
-                        select(title, func.count().over().label("total"))
-                        .where(table.c[field.key] == record_id)
-                        .order_by(title, table.c.id)
-                        .limit(3)
-                    )
-                    rows = conn.execute(query).all()
-                    if not rows:
-                        continue
-                    title_field = register.field(register.title_field)
-                    examples = tuple(format_value(title_field, row[0]) for row in rows)
-                    found.append(Dependant(register.key, register.label, field.label, int(rows[0].total), examples))
-        return found
 
 
 def _target_of(register_key: str, field_key: str) -> Register:
@@ -370,4 +306,4 @@ def _option(target: Register, row: Mapping[Any, Any]) -> RefOption:
     return RefOption(int(row["id"]), label, " · ".join(parts), bool(row["exact"]))
 
 
-__all__ = ["Dependant", "LookupService", "RefOption", "ancestor_keys", "ref_context_keys"]
+__all__ = ["LookupService", "RefOption", "ancestor_keys", "ref_context_keys"]

@@ -20,11 +20,12 @@ from putuo_community.domain.errors import (
     RecordInUse,
     RecordNotFound,
     ValidationFailed,
+    ValidationReport,
 )
 from putuo_community.domain.fields import FieldType, Register
 from putuo_community.domain.formatting import format_value
 from putuo_community.domain.registers import REGISTERS, get_register
-from putuo_community.domain.validation import validate_record
+from putuo_community.domain.validation import record_problems, validate_record
 from putuo_community.services.history import ChangeWriter
 from putuo_community.storage.database import Database
 from putuo_community.storage.schema import TABLES, new_id, now
@@ -250,6 +251,12 @@ def update_record(
     if not changed:
         return expected_version
     merged = {**current, **changed}
+    # Rules across fields (end after start, points that match the band) look at the whole record;
+    # only problems this change brings in are refused, so an old inconsistency never blocks other edits.
+    before = set(record_problems(register, current))
+    introduced = tuple(p for p in record_problems(register, merged) if p not in before and not p.warning)
+    if introduced:
+        raise ValidationFailed(ValidationReport(introduced))
     if any(k in changed for k in register.natural_key) and find_duplicate(conn, register, merged, exclude_id=record_id):
         raise DuplicateRecord(_duplicate_message(conn, register, merged))
     _check_unique_fields(conn, register, changed, record_id)
@@ -271,38 +278,63 @@ def update_record(
 
 @dataclass(frozen=True)
 class Dependant:
-    """Records of another register that refer to one record (the lifts of a building)."""
+    """Records of one register that refer to a record (the lifts of a building)."""
 
-    register: str
-    label: str  # the referring register's label, e.g. 电梯
-    field_label: str  # the referring field's label, e.g. 楼栋
+    register_key: str
+    register_label: str
+    field_label: str
     count: int
-    examples: tuple[str, ...]  # the titles of the first few
+    examples: tuple[str, ...]  # a few of their titles
+
+    @property
+    def counted(self) -> str:
+        """“2 台电梯”, “1 个加装电梯项目”."""
+        return f"{self.count} {MEASURE_WORDS.get(self.register_key, '条')}{self.register_label}"
 
 
+# The measure word a clerk says before each register's label.
+MEASURE_WORDS = {
+    "streets": "个",
+    "neighbourhoods": "个",
+    "companies": "家",
+    "managers": "名",
+    "estates": "个",
+    "estate_aliases": "个",
+    "buildings": "幢",
+    "units": "个",
+    "committee_terms": "届",
+    "committee_members": "名",
+    "contracts": "份",
+    "projects": "个",
+    "lifts": "台",
+    "lift_projects": "个",
+    "attachments": "份",
+}
 EXAMPLES = 3
-HISTORY_REGISTER = "change_history"  # the history outlives what it describes
 
 
 def find_dependants(conn: Connection, register: Register, record_id: int) -> list[Dependant]:
-    """Every register whose records refer to this one, with how many and a few of their titles."""
+    """Every register whose records refer to this one, with how many and a few of their titles.
+
+    One query per referring field (the count rides along as a window function); the change
+    history refers to nothing by a declared reference, so it never holds a record back.
+    """
     found = []
     for child in REGISTERS.values():
-        if child.key == HISTORY_REGISTER:
-            continue
         table = TABLES[child.key]
+        title = table.c[child.title_field]
         for ref_field in child.ref_fields:
             if ref_field.ref != register.key:
                 continue
-            column = table.c[ref_field.key]
-            count = int(conn.scalar(select(func.count()).where(column == record_id)) or 0)
-            if not count:
-                continue
-            titles = conn.scalars(
-                select(table.c[child.title_field]).where(column == record_id).order_by(table.c.id).limit(EXAMPLES)
-            )
-            examples = tuple(format_value(child.field(child.title_field), t) for t in titles)
-            found.append(Dependant(child.key, child.label, ref_field.label, count, examples))
+            rows = conn.execute(
+                select(title, func.count().over().label("total"))
+                .where(table.c[ref_field.key] == record_id)
+                .order_by(title, table.c.id)
+                .limit(EXAMPLES)
+            ).all()
+            if rows:
+                examples = tuple(format_value(child.field(child.title_field), row[0]) for row in rows)
+                found.append(Dependant(child.key, child.label, ref_field.label, int(rows[0].total), examples))
     return found
 
 
@@ -312,10 +344,8 @@ def dependants_message(register: Register, title: str, dependants: Sequence[Depe
     for d in dependants:
         sample = "、".join(e for e in d.examples if e)
         more = "等" if d.count > len(d.examples) else ""
-        parts.append(f"{d.count} 条{d.label}记录" + (f"（{sample}{more}）" if sample else ""))
-    return (
-        f"{register.label}“{title}”下还登记了{'、'.join(parts)}，不能删除。请先删除这些记录，或把它们改挂到别的记录下。"
-    )
+        parts.append(d.counted + (f"（{sample}{more}）" if sample else ""))
+    return f"{register.label}“{title}”下还登记了 {'、'.join(parts)}，不能删除。请先删除这些记录，或把它们改挂到别的记录下。"
 
 
 def delete_record(

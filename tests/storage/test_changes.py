@@ -62,7 +62,7 @@ def test_a_delete_reports_the_id_and_a_refused_delete_reports_nothing(services: 
     heard.clear()
     with pytest.raises(RecordInUse) as refused:
         services.records.delete("buildings", building, expected_version=1)
-    assert "1 条电梯记录（31103107002008）" in refused.value.message
+    assert "1 台电梯（31103107002008）" in refused.value.message
     assert heard == []
     assert services.records.get("lifts", services.records.list("lifts")[0].id).values["building_id"] == building
 

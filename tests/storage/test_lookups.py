@@ -168,7 +168,7 @@ def test_dependants_count_each_referring_register_with_one_query_each(
     engine = services.database.engine
     event.listen(engine, "before_cursor_execute", count)
     try:
-        found = services.lookups.dependants("buildings", building)
+        found = services.records.dependants("buildings", building)
     finally:
         event.remove(engine, "before_cursor_execute", count)
 
@@ -176,4 +176,4 @@ def test_dependants_count_each_referring_register_with_one_query_each(
     assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == len(referring)
     assert [d.counted for d in found] == ["1 个单元", "2 台电梯", "1 个加装电梯项目"]
     assert found[1].examples == ("31101001", "31101002")
-    assert services.lookups.dependants("buildings", place["10号楼"]) == []
+    assert services.records.dependants("buildings", place["10号楼"]) == ()

@@ -126,7 +126,7 @@ def test_an_estate_is_deleted_only_once_nothing_hangs_on_it_and_the_history_keep
     building_id = services.records.create("buildings", {"estate_id": estate_id, "number": "1号"})
     with pytest.raises(RecordInUse) as refused:
         services.records.delete("estates", estate_id, expected_version=1)
-    assert "1 条楼栋记录（1号）" in refused.value.message  # the database never cascades behind the clerk's back
+    assert "1 幢楼栋（1号）" in refused.value.message  # the database never cascades behind the clerk's back
     assert services.records.count("buildings") == 1
     services.records.delete("buildings", building_id, expected_version=1)
     services.records.delete("estates", estate_id, expected_version=1)
@@ -159,3 +159,17 @@ def test_filters_and_search(services: Services, street_ids: dict[str, int]) -> N
     assert [e.title for e in services.records.list("estates", search="大渡河")] == ["长风一村"]
     assert [e.title for e in services.records.list("estates", search="新村 桃浦")] == ["桃浦新村"]
     assert services.records.list("estates", search="100%") == []
+
+
+def test_an_update_is_checked_against_the_stored_values_it_leaves_alone(
+    services: Services, street_ids: dict[str, int]
+) -> None:
+    estate_id = _estate(services, street_ids["万里"], "万里城")
+    term = services.records.create(
+        "committee_terms",
+        {"estate_id": estate_id, "term_no": 1, "start_on": date(2024, 1, 1), "end_on": date(2028, 12, 31)},
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        services.records.update("committee_terms", term, {"end_on": date(2023, 6, 30)}, expected_version=1)
+    assert refused.value.report.for_field("end_on")
+    assert services.records.get("committee_terms", term).values["end_on"] == date(2028, 12, 31)

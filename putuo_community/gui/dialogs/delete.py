@@ -2,27 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from putuo_community.domain.errors import UserError
 from putuo_community.domain.registers import get_register
 from putuo_community.services import Record, Services
-from putuo_community.services.lookups import Dependant
+from putuo_community.services.records import Dependant
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("confirm_delete", text)
 
 
-def refusal_text(register_label: str, title: str, dependants: list[Dependant]) -> str:
+def refusal_text(register_label: str, title: str, dependants: Sequence[Dependant]) -> str:
     """楼栋“3号楼”下登记了 2 台电梯、1 个加装电梯项目，不能删除。请先删除或改挂这些记录。"""
     return _tr("{register}“{title}”下登记了 {counted}，不能删除。请先删除或改挂这些记录。").format(
         register=register_label, title=title, counted="、".join(d.counted for d in dependants)
     )
 
 
-def _examples(dependants: list[Dependant]) -> str:
+def _examples(dependants: Sequence[Dependant]) -> str:
     lines = []
     for dependant in dependants:
         more = _tr(" 等") if dependant.count > len(dependant.examples) else ""
@@ -38,7 +40,7 @@ def confirm_delete(services: Services, record: Record, parent: QWidget | None = 
     register = get_register(record.register)
     title = record.title or _tr("（无名称）")
     try:
-        dependants = services.lookups.dependants(record.register, record.id)
+        dependants = services.records.dependants(record.register, record.id)
     except UserError as error:
         QMessageBox.warning(parent, _tr("无法删除"), error.message)
         return False
