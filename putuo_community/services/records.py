@@ -345,7 +345,8 @@ def dependants_message(register: Register, title: str, dependants: Sequence[Depe
         sample = "、".join(e for e in d.examples if e)
         more = "等" if d.count > len(d.examples) else ""
         parts.append(d.counted + (f"（{sample}{more}）" if sample else ""))
-    return f"{register.label}“{title}”下还登记了 {'、'.join(parts)}，不能删除。请先删除这些记录，或把它们改挂到别的记录下。"
+    listed = "、".join(parts)
+    return f"{register.label}“{title}”下还登记了 {listed}，不能删除。请先删除这些记录，或把它们改挂到别的记录下。"
 
 
 def delete_record(
