@@ -59,7 +59,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         exit_code: int = run_gui(
-            services, log_file=paths.log_file, smoke_test=args.smoke_test, crash_dialog=not args.no_crash_dialog
+            services,
+            log_file=paths.log_file,
+            smoke_test=args.smoke_test,
+            crash_dialog=not args.no_crash_dialog,
+            demo_folder=paths.demo,
         )
         return exit_code
     finally:

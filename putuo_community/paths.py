@@ -54,6 +54,11 @@ class DataPaths:
         """This user's settings on this computer (the dossier font)."""
         return self.root / "settings.json"
 
+    @property
+    def demo(self) -> Path:
+        """The demo district's own data folder (载入演示数据), apart from the user's archive."""
+        return self.root / "demo"
+
     def ensure(self) -> None:
         for folder in (self.root, self.backups, self.logs):
             folder.mkdir(parents=True, exist_ok=True)

@@ -83,11 +83,13 @@ def run_gui(
     smoke_test: bool = False,
     crash_dialog: bool = True,
     argv: list[str] | None = None,
+    demo_folder: Path | None = None,
 ) -> int:
     """Show the main window until it is closed; returns the exit code.
 
     `smoke_test`: quit as soon as the estate list has loaded (0), or on any error (1).
     `crash_dialog=False`: a bug is logged and printed to stderr and the program ends with 1.
+    `demo_folder`: where 载入演示数据 builds and opens the demo district.
     """
     app = _application(argv)
     translator = install_qt_translation(app)
@@ -98,7 +100,7 @@ def run_gui(
     window: MainWindow | None = None
     try:
         try:
-            window = MainWindow(services, remember_state=not smoke_test)
+            window = MainWindow(services, remember_state=not smoke_test, demo_folder=demo_folder)
         except Exception as error:
             router.route(error)
             return 1

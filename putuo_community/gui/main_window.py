@@ -8,7 +8,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -22,9 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 from putuo_community import APP_NAME, APP_TITLE, __version__
+from putuo_community.domain.changes import Changes
 from putuo_community.domain.registers import COMMITTEE_TERMS, COMPANIES, LIFTS, PROJECTS
 from putuo_community.gui.changes import ChangeHub
+from putuo_community.gui.dialogs import RecordDialog
 from putuo_community.gui.estate_window import EstateWindow
+from putuo_community.gui.first_start import FirstStartPanel
+from putuo_community.gui.long_task import LongTask, run_long_task
 from putuo_community.gui.pages.base import Page, PageContext
 from putuo_community.gui.pages.estate_page import EstatePage
 from putuo_community.gui.pages.export_page import ExportPage
@@ -33,12 +37,15 @@ from putuo_community.gui.pages.register_page import RegisterPage
 from putuo_community.gui.pages.reminders_page import RemindersPage
 from putuo_community.gui.settings_dialog import FontDialog
 from putuo_community.gui.widgets import enlarged_font
-from putuo_community.gui.worker import BackgroundRunner
+from putuo_community.gui.worker import BackgroundRunner, Progress
 from putuo_community.services import Record, Services
+from putuo_community.services.workspace import open_demo
 
 log = logging.getLogger(__name__)
 
 ORGANIZATION = "putuo"
+PREFERRED_SIZE = QSize(1280, 780)
+FRAME_ALLOWANCE = 40  # a title bar and borders, before the window is shown and can measure its own
 PAGE_KEYS = ("estates", "committees", "companies", "projects", "lifts", "reminders", "import", "export")
 
 
@@ -48,17 +55,32 @@ def window_settings() -> QSettings:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, services: Services, *, settings: QSettings | None = None, remember_state: bool = True) -> None:
+    def __init__(
+        self,
+        services: Services,
+        *,
+        settings: QSettings | None = None,
+        remember_state: bool = True,
+        demo_folder: Path | None = None,
+        demo: bool = False,
+    ) -> None:
         super().__init__()
         self.services = services
+        self.demo_folder = demo_folder  # where 载入演示数据 builds the demo; None: not offered
+        self.demo = demo  # this window shows the demo district, not the user's archive
+        self.demo_windows: list[MainWindow] = []
+        self.demo_task: LongTask | None = None
+        self.new_estate_dialog: RecordDialog | None = None
+        self.estates_empty = False
         self.settings = settings if settings is not None else window_settings()
         self.remember_state = remember_state  # False for smoke runs: they must not change the user's profile
         self.runner = BackgroundRunner(self)
         self.context = PageContext(services, self.runner)
         # Every committed write reaches the pages, which update what they show of it: no F5 needed.
         self.change_hub = ChangeHub(services.changes, self)
-        self.setWindowTitle(self.tr("{app} — {database}").format(app=APP_TITLE, database=self.database_title()))
-        self.setMinimumSize(QSize(760, 520))
+        title = self.tr("{app} — {database}").format(app=APP_TITLE, database=self.database_title())
+        self.setWindowTitle(self.tr("{title}（演示数据）").format(title=title) if demo else title)
+        self.setMinimumSize(QSize(640, 440))  # fits 1366×768 at 150 % (911×512 logical)
 
         self.pages: dict[str, Page] = {}
         self.estate_windows: dict[int, EstateWindow] = {}
@@ -67,6 +89,11 @@ class MainWindow(QMainWindow):
         self.navigation.setObjectName("navigation")
         self.navigation.setAccessibleName(self.tr("导航"))
         self._build_pages()
+        self.first_start = FirstStartPanel(demo_available=demo_folder is not None and not demo, parent=self)
+        self.first_start.import_requested.connect(self.start_import)
+        self.first_start.new_estate_requested.connect(self.new_estate)
+        self.first_start.demo_requested.connect(self.open_demo)
+        self.stack.addWidget(self.first_start)
         self._build_navigation()
 
         central = QWidget(self)
@@ -87,6 +114,8 @@ class MainWindow(QMainWindow):
         self._restore_state()
         self.navigation.setCurrentRow(0)
         self._load_streets()
+        self.change_hub.changed.connect(self._estates_may_have_changed)
+        self._count_estates()
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.runner.shutdown)
@@ -195,6 +224,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(page)
         self.count_label.setText(page.status_text)
         page.activate()
+        self._show_first_start()
 
     # Slots are bound methods, not lambdas: a lambda holding `self` would keep the window alive forever.
 
@@ -243,6 +273,84 @@ class MainWindow(QMainWindow):
     def _forget_estate_window(self, estate_id: int) -> None:
         self.estate_windows.pop(estate_id, None)
 
+    # -- the first start -------------------------------------------------------------------
+
+    def _count_estates(self) -> None:
+        records = self.services.records
+        self.runner.run(
+            lambda _progress: records.count("estates"),
+            on_result=self._estates_counted,
+            description=self.tr("统计小区"),
+        )
+
+    def _estates_counted(self, count: int) -> None:
+        self.estates_empty = count == 0
+        self._show_first_start()
+
+    def _estates_may_have_changed(self, changes: Changes) -> None:
+        if changes.touches("estates"):
+            self._count_estates()
+
+    def _show_first_start(self) -> None:
+        """An empty archive shows the three ways to begin in place of the (empty) estate list."""
+        estates = self.pages["estates"]
+        on_estates = self.stack.currentWidget() in (estates, self.first_start)
+        if on_estates:
+            self.stack.setCurrentWidget(self.first_start if self.estates_empty else estates)
+
+    def start_import(self) -> None:
+        page = self.show_page("import")
+        if isinstance(page, ImportPage):
+            page.open_wizard()
+
+    def new_estate(self) -> RecordDialog:
+        if self.new_estate_dialog is not None:
+            self.new_estate_dialog.close()
+        dialog = RecordDialog.for_new(self.services, "estates", self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(self._estate_created)
+        dialog.destroyed.connect(self._new_estate_dialog_gone)
+        self.new_estate_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _new_estate_dialog_gone(self) -> None:
+        self.new_estate_dialog = None
+
+    def _estate_created(self, _register: str, estate_id: int) -> None:
+        self.open_estate(estate_id, "buildings")  # go on with the new estate's dossier
+
+    def open_demo(self) -> LongTask | None:
+        """Build (the first time) and open the demo district in its own folder, in a new window."""
+        folder = self.demo_folder
+        if folder is None:
+            return None
+
+        def build(progress: Progress) -> Services:
+            return open_demo(folder, progress=lambda done, total: progress.report(done, total))
+
+        self.demo_task = run_long_task(
+            self,
+            self.runner,
+            build,
+            title=self.tr("载入演示数据"),
+            label=self.tr("正在生成演示用的普陀区（约 1,000 个小区）…"),
+            on_result=self._demo_ready,
+        )
+        return self.demo_task
+
+    def _demo_ready(self, services: Services) -> MainWindow:
+        window = MainWindow(services, remember_state=False, demo=True)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.destroyed.connect(services.close)
+        window.destroyed.connect(functools.partial(self._forget_demo_window, window))
+        self.demo_windows.append(window)
+        window.show()
+        return window
+
+    def _forget_demo_window(self, window: MainWindow) -> None:
+        self.demo_windows = [w for w in self.demo_windows if w is not window]
+
     def open_font_dialog(self) -> FontDialog:
         dialog = FontDialog(self.services, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -267,11 +375,30 @@ class MainWindow(QMainWindow):
         geometry = self.settings.value("main_window/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 780)
+        self.fit_screen(remembered=isinstance(geometry, QByteArray) and not geometry.isEmpty())
         state = self.settings.value("main_window/state")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
+
+    def fit_screen(self, *, remembered: bool) -> None:
+        """The window fits the screen it opens on (down to 1366×768 with a taskbar), status bar included.
+
+        A remembered size is kept while it fits; a first start opens at a comfortable size, centred.
+        """
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        available = screen.availableGeometry()
+        if remembered:
+            if available.contains(self.frameGeometry()):
+                return
+            width, height = min(self.width(), available.width()), min(self.height(), available.height())
+        else:
+            width = min(PREFERRED_SIZE.width(), available.width() - FRAME_ALLOWANCE // 2)
+            height = min(PREFERRED_SIZE.height(), available.height() - FRAME_ALLOWANCE)
+        self.resize(width, height)
+        self.move(
+            available.x() + max((available.width() - width) // 2, 0),
+            available.y() + max((available.height() - height - FRAME_ALLOWANCE) // 2, 0),
+        )
 
     def save_state(self) -> None:
         if not self.remember_state:
@@ -281,7 +408,7 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        for window in list(self.estate_windows.values()):
+        for window in [*self.estate_windows.values(), *self.demo_windows]:
             window.close()
         self.save_state()
         self.change_hub.close()
