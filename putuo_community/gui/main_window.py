@@ -146,6 +146,8 @@ class MainWindow(QMainWindow):
         ]
         for key, page in pages:
             self.pages[key] = page
+            if isinstance(page, RemindersPage):
+                page.open_estate_requested.connect(self.open_estate)
             self.stack.addWidget(page)
             page.status_changed.connect(self._page_status)
             self.change_hub.changed.connect(page.apply_changes)

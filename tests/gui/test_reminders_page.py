@@ -150,14 +150,25 @@ def test_search_box_filters_reminders(page: RemindersPage) -> None:
     assert page.proxy.rowCount() == 3
 
 
-def test_enter_on_a_reminder_opens_its_estate(qtbot, page: RemindersPage) -> None:
+def test_enter_on_a_reminder_opens_its_estate_at_the_section_of_the_work(qtbot, page: RemindersPage) -> None:
     row = shown_subjects(page).index("第3届业委会（2026-04-30届满）")
     page.view.setCurrentIndex(page.proxy.index(row, 0))
     page.view.setFocus()
-    qtbot.keyClick(page.view, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: page.detail_dialog is not None and page.detail_dialog.isVisible())
-    assert page.detail_dialog.value_text("小区名称") == "曹杨新村"
-    page.detail_dialog.close()
+    with qtbot.waitSignal(page.open_estate_requested) as opened:
+        qtbot.keyClick(page.view, Qt.Key.Key_Return)
+    estate_id, section = opened.args
+    assert section == "committee"  # a 换届 reminder: the committee section
+    assert page.proxy.row_object(row).estate_id == estate_id
+
+
+def test_a_reminder_opens_the_estate_window_through_the_main_window(
+    qtbot, window: MainWindow, services: Services, estates: dict[str, int]
+) -> None:
+    reminders = window.page("reminders")
+    assert isinstance(reminders, RemindersPage)
+    reminders.open_estate_requested.emit(estates["万里城"], "lifts")
+    estate_window = window.estate_windows[estates["万里城"]]
+    assert estate_window.current_section() == "lifts"
 
 
 def test_the_real_reminder_service_has_the_shape_the_page_reads(services: Services) -> None:

@@ -70,6 +70,8 @@ class DossierSection:
     gap_section: str = ""
     # The register whose new record fills a gap of this section ("" : edit the estate itself).
     fills_gap: str = ""
+    # The reminder categories (services/reminders) whose work is done in this section.
+    reminder_categories: tuple[str, ...] = ()
 
 
 # -- computed columns ---------------------------------------------------------------------------
@@ -226,6 +228,7 @@ DOSSIER_SECTIONS: tuple[DossierSection, ...] = (
         ),
         gap_section="业委会",
         fills_gap="committee_terms",
+        reminder_categories=("业委会组建", "换届"),
     ),
     DossierSection(
         "service",
@@ -261,6 +264,7 @@ DOSSIER_SECTIONS: tuple[DossierSection, ...] = (
         ),
         gap_section="物业服务",
         fills_gap="contracts",
+        reminder_categories=("物业合同", "信用"),
     ),
     DossierSection(
         "projects",
@@ -294,6 +298,7 @@ DOSSIER_SECTIONS: tuple[DossierSection, ...] = (
         ),
         gap_section="电梯",
         fills_gap="lifts",
+        reminder_categories=("电梯",),
     ),
     DossierSection(
         "lift_projects",
@@ -318,6 +323,7 @@ DOSSIER_SECTIONS: tuple[DossierSection, ...] = (
         ),
         gap_section="维修资金",
         fills_gap="funds",
+        reminder_categories=("维修资金",),
     ),
     DossierSection(
         "issues",
@@ -353,3 +359,8 @@ def dossier_table(section_key: str, register_key: str) -> DossierTable:
 def section_of_gap(gap_section: str) -> DossierSection | None:
     """The dossier section a completeness gap belongs to, where its form is."""
     return next((s for s in DOSSIER_SECTIONS if s.gap_section == gap_section), None)
+
+
+def section_of_reminder(category: str) -> str:
+    """The key of the dossier section where a reminder's work is done ("basic" when none says)."""
+    return next((s.key for s in DOSSIER_SECTIONS if category in s.reminder_categories), "basic")

@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
-from putuo_community.domain.registers import ESTATES
-from putuo_community.gui.detail_dialog import RecordDetailDialog
+from putuo_community.domain.registers.dossier import section_of_reminder
 from putuo_community.gui.models import ReminderTableModel, RowSortProxy, text_collator
 from putuo_community.gui.pages.base import ALL, Page, PageContext, fill_street_combo, street_combo
 from putuo_community.gui.widgets import make_table_view, size_columns
@@ -54,9 +53,11 @@ class ReminderFilterProxy(RowSortProxy):
 
 
 class RemindersPage(Page):
+    # Enter or double-click on a reminder: its estate's window, at the section where the work is done.
+    open_estate_requested = Signal(int, str)
+
     def __init__(self, context: PageContext, title: str, parent: QWidget | None = None) -> None:
         super().__init__(context, title, self_description(), parent)
-        self.detail_dialog: RecordDetailDialog | None = None
         self.today = date.today()
 
         self.street_filter = street_combo(self)
@@ -151,23 +152,8 @@ class RemindersPage(Page):
         if not index.isValid():
             return
         reminder = self.proxy.row_object(index.row())
-        if reminder.estate_id is None:
-            return
-        records = self.context.services.records
-        estate_id = reminder.estate_id
-        self.context.runner.run(
-            lambda _progress: records.get("estates", estate_id),
-            on_result=self._show_estate,
-            description=self.tr("读取小区"),
-            parent=self,
-        )
-
-    def _show_estate(self, record: Record) -> None:
-        if self.detail_dialog is not None:
-            self.detail_dialog.close()
-            self.detail_dialog.deleteLater()
-        self.detail_dialog = RecordDetailDialog(ESTATES, record, self)
-        self.detail_dialog.open()
+        if reminder.estate_id is not None:
+            self.open_estate_requested.emit(reminder.estate_id, section_of_reminder(reminder.category))
 
 
 def self_description() -> str:
