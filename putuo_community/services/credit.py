@@ -7,6 +7,7 @@ the database) with DOMAIN.md's defaults, not constants.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, fields
 from datetime import date
 from typing import Any
@@ -111,15 +112,23 @@ class CreditService:
 
     # -- standings -----------------------------------------------------------------------
 
-    def company_standings(self, *, today: date) -> list[CompanyStanding]:
-        """Every company, worst first: red before orange, then by active points."""
+    def company_standings(self, *, today: date, company_ids: Collection[int] | None = None) -> list[CompanyStanding]:
+        """Every company (or those of `company_ids`), worst first: red before orange, then by active points."""
         thresholds = self.thresholds()
         companies, events_table, estates = TABLES["companies"], TABLES["credit_events"], TABLES["estates"]
+        names_query = select(companies.c.id, companies.c.name)
+        events_query = select(events_table)
+        served_query = select(estates.c.company_id).where(estates.c.company_id.is_not(None))
+        if company_ids is not None:
+            wanted = sorted(company_ids)
+            names_query = names_query.where(companies.c.id.in_(wanted))
+            events_query = events_query.where(events_table.c.company_id.in_(wanted))
+            served_query = served_query.where(estates.c.company_id.in_(wanted))
         with self.database.read() as conn:
-            names = dict(conn.execute(select(companies.c.id, companies.c.name)).all())
-            rows = list(conn.execute(select(events_table)))
+            names = dict(conn.execute(names_query).all())
+            rows = list(conn.execute(events_query))
             estate_counts: dict[int, int] = {}
-            for (company_id,) in conn.execute(select(estates.c.company_id).where(estates.c.company_id.is_not(None))):
+            for (company_id,) in conn.execute(served_query):
                 estate_counts[company_id] = estate_counts.get(company_id, 0) + 1
         demerits: dict[int, list[CreditEvent]] = {cid: [] for cid in names}
         commendations: dict[int, int] = {}

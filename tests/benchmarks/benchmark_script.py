@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 
-def run_benchmark(script: str, argument: int, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
+def run_benchmark(script: str, argument: int | str, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
     """Run `script argument`, show its figures in the test log and return them."""
     result = subprocess.run(
         [sys.executable, script, str(argument)],

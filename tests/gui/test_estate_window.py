@@ -81,6 +81,7 @@ def test_units_follow_the_chosen_building(
     second = services.records.create("buildings", {"estate_id": estate, "number": "2号"})
     services.records.create("units", {"building_id": first, "number": "1单元"})
     services.records.create("units", {"building_id": second, "number": "2单元"})
+    estate_window.show_section("buildings")
     qtbot.waitUntil(lambda: len(estate_window.boxes["buildings"].shown_titles()) == 2)
     buildings, units = estate_window.boxes["buildings"], estate_window.boxes["units"]
     buildings.select(first)
@@ -97,6 +98,7 @@ def test_deleting_a_building_with_lifts_is_refused_with_the_reason(
     estate = estates["曹杨新村"]
     building = services.records.create("buildings", {"estate_id": estate, "number": "5号"})
     make_lift(services, estate, "31103107002008", building_id=building)
+    estate_window.show_section("buildings")
     qtbot.waitUntil(lambda: "5号" in estate_window.boxes["buildings"].shown_titles())
     box = estate_window.boxes["buildings"]
     box.select(building)
@@ -135,6 +137,7 @@ def test_a_lift_first_used_sixteen_years_ago_is_a_gap_in_its_estates_completenes
     dossier = estate_window.dossier
     assert dossier is not None
     assert any("使用满15年未做安全评估" in g.message for g in dossier.gaps)
+    estate_window.show_section("lifts")
     lifts = estate_window.boxes["lifts"]
     flags_column = len(lifts.model.columns) - 1
     assert "满15年未评估" in lifts.proxy.index(0, flags_column).data()

@@ -69,6 +69,7 @@ class EstateWindow(QMainWindow):
         self.record_history: HistoryView | None = None
         self.history_view: HistoryView | None = None
         self._linked: set[str] = set()  # tables within another already following its choice
+        self._built: set[str] = set()  # sections laid out from the current dossier
         self._task: Task | None = None
         self._wanted_section = section
         self._reload_timer = QTimer(self)
@@ -93,7 +94,7 @@ class EstateWindow(QMainWindow):
             self.stack.addWidget(page)
             self.pages[declared.key] = page
         self.sections.setFixedWidth(max(self.sections.sizeHintForColumn(0) + 48, 170))
-        self.sections.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.sections.currentRowChanged.connect(self._section_chosen)
 
         self.heading = QLabel(self.tr("正在读取档案…"), self)
         self.heading.setFont(enlarged_font(self.heading.font(), 1.3))
@@ -188,12 +189,15 @@ class EstateWindow(QMainWindow):
             if dossier.gaps
             else self.tr("档案完整：各部分均已登记且在有效期内")
         )
+        # Only the section on screen is laid out now; the others when they are first shown, so a
+        # large estate's window never holds the UI thread for all twelve at once.
+        self._built.clear()
         for declared in DOSSIER_SECTIONS:
-            self._build_section(declared.key, dossier)
             count = self._section_count(declared.key, dossier)
             item = self.sections.item(DOSSIER_SECTIONS.index(declared))
             item.setText(f"{declared.title}（{count}）" if count is not None else declared.title)
         self.show_section(section or self._wanted_section)
+        self._ensure_built(self.current_section())
         self.loaded.emit()
 
     def _section_count(self, key: str, dossier: EstateDossier) -> int | None:
@@ -214,6 +218,15 @@ class EstateWindow(QMainWindow):
         keys = [s.key for s in DOSSIER_SECTIONS]
         if key in keys:
             self.sections.setCurrentRow(keys.index(key))
+
+    def _section_chosen(self, row: int) -> None:
+        self.stack.setCurrentIndex(row)
+        self._ensure_built(self.current_section())
+
+    def _ensure_built(self, key: str) -> None:
+        if self.dossier is not None and key and key not in self._built:
+            self._built.add(key)
+            self._build_section(key, self.dossier)
 
     def _jump(self) -> None:
         action = self.sender()

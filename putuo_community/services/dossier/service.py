@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import shutil
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import date
@@ -122,8 +122,9 @@ class DossierService:
 
     # -- one dossier --------------------------------------------------------------------------
 
-    def context(self, today: date) -> DossierContext:
-        standings = {s.company_id: s for s in self.credit.company_standings(today=today)}
+    def context(self, today: date, *, company_ids: Collection[int] | None = None) -> DossierContext:
+        """What the dossiers share: the companies' standings (all, or only those of `company_ids`)."""
+        standings = {s.company_id: s for s in self.credit.company_standings(today=today, company_ids=company_ids)}
         return DossierContext(today, standings, self.credit.thresholds())
 
     def document(self, estate_id: int, *, today: date) -> Document:
@@ -136,7 +137,10 @@ class DossierService:
 
     def estate_dossier(self, estate_id: int, *, today: date) -> EstateDossier:
         """One estate's dossier for the screen: the printed sections, with the records behind their tables."""
-        context = self.context(today)
+        estates = TABLES["estates"]
+        with self.database.read() as conn:
+            company_id = conn.scalar(select(estates.c.company_id).where(estates.c.id == estate_id))
+        context = self.context(today, company_ids=[company_id] if company_id is not None else [])
         with self.database.read() as conn:
             files = load_estate_files(conn, [estate_id], context)
         if not files:
