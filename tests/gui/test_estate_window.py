@@ -151,3 +151,11 @@ def test_a_deleted_estate_closes_its_window(
     qtbot.waitUntil(lambda: opened.dossier is not None)
     services.records.delete("estates", estate_id, expected_version=1)
     qtbot.waitUntil(lambda: estate_id not in window.estate_windows)
+
+
+def test_a_lift_gap_leads_to_the_lifts_without_a_new_lift_form(
+    qtbot: Any, estate_window: EstateWindow, services: Services, estates: dict[str, int]
+) -> None:
+    assert estate_window.fill_gap("电梯") is None  # the lifts are there: their assessment dates need filling
+    assert estate_window.current_section() == "lifts"
+    assert estate_window.dialog is None

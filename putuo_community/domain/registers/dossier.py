@@ -68,7 +68,8 @@ class DossierSection:
     tables: tuple[DossierTable, ...] = ()
     # The completeness check's name for this part of the dossier (domain/completeness.SECTIONS).
     gap_section: str = ""
-    # The register whose new record fills a gap of this section ("" : edit the estate itself).
+    # The register whose new record fills a gap of this section ("": the gap is mended by editing
+    # what is there — the estate's own facts in 基本情况, a lift's assessment date in 电梯).
     fills_gap: str = ""
     # The reminder categories (services/reminders) whose work is done in this section.
     reminder_categories: tuple[str, ...] = ()
@@ -297,7 +298,6 @@ DOSSIER_SECTIONS: tuple[DossierSection, ...] = (
             ),
         ),
         gap_section="电梯",
-        fills_gap="lifts",
         reminder_categories=("电梯",),
     ),
     DossierSection(

@@ -81,6 +81,7 @@ class EstateWindow(QMainWindow):
         self.setMinimumSize(QSize(720, 480))
         self.sections = QListWidget(self)
         self.sections.setAccessibleName(self.tr("档案目录"))
+        self.sections.setSpacing(2)
         self.stack = QStackedWidget(self)
         self.pages: dict[str, QWidget] = {}
         for number, declared in enumerate(DOSSIER_SECTIONS, start=1):
@@ -319,7 +320,7 @@ class EstateWindow(QMainWindow):
             message.setWordWrap(True)
             grid.addWidget(message, row, 1)
             button = QPushButton(self.tr("去补充…"))
-            button.setToolTip(self.tr("打开能补上这一项的表单"))
+            button.setToolTip(self.tr("转到档案的这一部分，打开能补上这一项的表单"))
             button.setProperty("gap_section", gap.section)
             button.clicked.connect(self._fill_gap)
             grid.addWidget(button, row, 2)
@@ -340,7 +341,9 @@ class EstateWindow(QMainWindow):
         self.show_section(section.key)
         if section.fills_gap:
             return self.new_record(section.fills_gap)
-        return self.edit_estate()
+        if section.key == "basic":
+            return self.edit_estate()
+        return None  # mended in the section's own records (a lift's assessment date): the clerk is there
 
     # -- editing ---------------------------------------------------------------------------------
 
