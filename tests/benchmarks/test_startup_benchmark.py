@@ -24,9 +24,10 @@ from benchmark_script import run_benchmark
 ESTATES = 20_000
 ROUNDS = 5
 TARGET_SECONDS = 1.5
-# Measured 1.6-1.7 s on the shared two-core machine (imports 0.6 s, the 20,000-row query 0.5 s, sorting
-# them 0.1 s): the target is not reliably met yet, so the test only catches a start twice as slow.
-FAIL_SECONDS = 2 * TARGET_SECONDS
+# Best of five measured 1.04-1.54 s on a shared two-core machine under load (2.0 s before Alembic,
+# openpyxl and ReportLab left the start and the lists read their rows in blocks): the test fails 10 %
+# above the target, so that it catches a real slowdown and not a slow spell.
+FAIL_SECONDS = 1.1 * TARGET_SECONDS
 
 EMPTY_WINDOW = """
 import sys
