@@ -92,6 +92,10 @@ class RegisterPage(Page):
         self.company_window: CompanyWindow | None = None
         self._selected_id: int | None = None
         self._shown_search = ""  # the search the rows on screen were found with (for 匹配)
+        self._follow_serial = 0
+        self._search_prepared = False
+        self._pending_ids: set[int] = set()
+        self._pending_inputs = False
 
         self.street_filter = street_combo(self)
         self.street_filter.setVisible(bool(street_filter_kind(register)))
@@ -200,24 +204,30 @@ class RegisterPage(Page):
     def list_sort(self) -> ListSort:
         return ListSort(self.model.sort_key, self.model.sort_order == Qt.SortOrder.DescendingOrder)
 
-    def refresh(self) -> None:
+    def refresh(self, *, keep_rows: bool = False) -> None:
+        """Read the list again; `keep_rows`: only its order changed (a sort), the rows held are still good."""
         self._search_timer.stop()
+        self._follow_serial += 1  # a whole read supersedes any change being followed
+        self._pending_ids, self._pending_inputs = set(), False
         listing, key, where, sort = self.listing, self.register.key, self.list_filter(), self.list_sort()
         today = date.today()
 
         def read() -> tuple[list[int], str]:
-            text_key = text_collator().sortKey  # 拼音 order; a collator of this thread's own
-            return listing.ordered_ids(key, where=where, sort=sort, today=today, text_key=text_key), where.search
+            collator = text_collator()  # 拼音 order; a collator of this thread's own
+            ids = listing.ordered_ids(
+                key, where=where, sort=sort, today=today, text_key=collator.sortKey, collation=collator.locale().name()
+            )
+            return ids, where.search
 
         self.start_load(
             read,
-            self._show_ids,
+            lambda result: self._show_ids(result, keep_rows=keep_rows),
             description=self.tr("读取{register}").format(register=self.register.label),
         )
 
     def _sort_requested(self, _column: int, _order: Qt.SortOrder) -> None:
         if self.has_loaded or self.loading:
-            self.refresh()
+            self.refresh(keep_rows=True)
 
     def _fetch_rows(self, ids: list[int]) -> list[ListRow]:
         """A block of rows for the table (a bounded query: it may run on the UI thread)."""
@@ -234,6 +244,7 @@ class RegisterPage(Page):
         )
 
     def follow_changes(self, changes: Changes) -> None:
+        self.listing.forget()  # this page may hear of the write before the listing service does
         if self.company_window is not None:
             self.company_window.reload()
         ids = self.affected_ids(changes)
@@ -245,16 +256,29 @@ class RegisterPage(Page):
             return
         listing, key, where, sort = self.listing, self.register.key, self.list_filter(), self.list_sort()
         today, search = date.today(), self._shown_search
+        # Writes in quick succession start reads that may finish out of order: only the latest is
+        # applied, for every record asked about since the last one applied.
+        self._follow_serial += 1
+        serial = self._follow_serial
+        self._pending_ids |= ids
+        self._pending_inputs = self._pending_inputs or inputs
+        asked = set(self._pending_ids)
 
         def read() -> tuple[list[int], list[ListRow]]:
-            order = listing.ordered_ids(key, where=where, sort=sort, today=today, text_key=text_collator().sortKey)
-            return order, listing.rows(key, sorted(ids), today=today, search=search)
+            collator = text_collator()
+            order = listing.ordered_ids(
+                key, where=where, sort=sort, today=today, text_key=collator.sortKey, collation=collator.locale().name()
+            )
+            return order, listing.rows(key, sorted(asked), today=today, search=search)
 
         def apply(result: tuple[list[int], list[ListRow]]) -> None:
+            if serial != self._follow_serial:
+                return  # a later read brings a later state
             order, rows = result
-            if inputs:
+            if self._pending_inputs:
                 self.model.forget_rows()  # computed columns of rows on screen may have changed
-            self._apply_records(rows, ids, order)
+            self._pending_ids, self._pending_inputs = set(), False
+            self._apply_records(rows, asked, order)
 
         self.context.runner.run(
             lambda _progress: read(),
@@ -297,10 +321,21 @@ class RegisterPage(Page):
 
     # -- showing ---------------------------------------------------------------------------
 
-    def _show_ids(self, result: tuple[list[int], str]) -> None:
+    def _show_ids(self, result: tuple[list[int], str], *, keep_rows: bool = False) -> None:
         ids, self._shown_search = result
+        if not self._search_prepared:
+            self._search_prepared = True  # the first keystroke should not wait for the text to be read
+            listing, key = self.listing, self.register.key
+            self.context.runner.run(
+                lambda _progress: listing.prepare_search(key),
+                on_error=lambda _error: True,  # only a head start: a search reads the text itself if need be
+                description=self.tr("准备搜索{register}").format(register=self.register.label),
+                parent=self,
+            )
         keep = self._selected_id
         self.model.set_ids(ids)
+        if not keep_rows:
+            self.model.forget_rows()  # the same rows, read again: their values may have changed
         self.set_status(self.count_text(len(ids)))
         if keep is not None and not self.view.currentIndex().isValid():
             self.select_record(keep)
