@@ -9,6 +9,7 @@ one query per row.
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections import defaultdict
@@ -17,7 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, case, func, or_, select
+from sqlalchemy.schema import CreateTable
 
 from putuo_community.domain.changes import Changes
 from putuo_community.domain.committee import TermState, committee_term_status, formation_due_on
@@ -71,6 +73,7 @@ TextKey = Callable[[str], Any]
 # Lists searched as the clerk types, from their text kept in memory (20,000 estates: a few MB).
 SEARCH_INDEXED = frozenset({"estates"})
 IN_LIMIT = 2000  # ids a query may list in IN (...); past it, read every record and pick
+_TEXT_TYPES = (FieldType.TEXT, FieldType.LONG_TEXT, FieldType.CHOICE)
 
 
 @dataclass(frozen=True)
@@ -227,18 +230,24 @@ class ListingService:
                 cached, generation = self._district.get(cache_key), self._generation
             if cached is not None:
                 return list(cached)
-            order = self._ordered_ids(register, where, sort, today, text_key)
+            order = self._ordered_ids(register, where, sort, today, text_key, collation)
             with self._lock:
                 if generation == self._generation:
                     self._district[cache_key] = order
             return list(order)
-        return self._ordered_ids(register, where, sort, today, text_key)
+        return self._ordered_ids(register, where, sort, today, text_key, collation)
 
     def _ordered_ids(
-        self, register: Register, where: ListFilter, sort: ListSort, today: date, text_key: TextKey | None
+        self,
+        register: Register,
+        where: ListFilter,
+        sort: ListSort,
+        today: date,
+        text_key: TextKey | None,
+        collation: str = "",
     ) -> list[int]:
         query, table = filtered_query(register, street_id=where.street_id, search=where.search)
-        if register.key == "estates":
+        if register.is_estate:
             if where.neighbourhood_id is not None:
                 query = query.where(table.c.neighbourhood_id == where.neighbourhood_id)
             if where.housing_type:
@@ -246,26 +255,118 @@ class ListingService:
         joins = _Joins(register, table, query if where.search.strip() else None)
         primary, reverse = self._sort_expression(register, joins, sort.key)
         secondary = self._default_expression(register, joins)
-        columns = [table.c.id, *([primary] if sort.key and primary is not None else []), *secondary]
-        if joins.query is not None:
-            id_query = query.with_only_columns(*columns)
-        else:  # only the joins the order needs: reading 150,000 lifts through five joins is slow
-            id_query = select(*columns).select_from(joins.joined)
-            if query.whereclause is not None:
-                id_query = id_query.where(query.whereclause)
+        wanted = self._computed_wanted(register, where, sort)
+        descending = sort.descending != reverse
         with self.database.read() as conn:
-            rows: list[Sequence[Any]] = list(conn.execute(id_query).all())
-            computed: dict[int, dict[str, Any]] = {}
-            wanted = self._computed_wanted(register, where, sort)
             if wanted:
+                # A computed column sorts or filters: its values come from the domain rules, worked out here.
+                columns = [table.c.id, *([primary] if sort.key and primary is not None else []), *secondary]
+                rows: list[Sequence[Any]] = list(conn.execute(self._id_query(joins, query, columns)).all())
                 # A short list asks for its own rows; a long one reads the district (cheaper than a huge IN).
-                ids = [r[0] for r in rows] if len(rows) <= IN_LIMIT else None
-                computed = self._computed(conn, register, ids, today, wanted, thresholds=self.credit.thresholds())
-        if register.key == "estates":
-            rows = [r for r in rows if _estate_matches(computed.get(r[0], {}), where)]
-        if sort.key and primary is None:
-            rows = [(r[0], _native(computed.get(r[0], {}).get(sort.key)), *r[1:]) for r in rows]
-        return _sorted_ids(rows, descending=sort.descending != reverse, text_key=text_key)
+                asked = [r[0] for r in rows] if len(rows) <= IN_LIMIT else None
+                computed = self._computed(conn, register, asked, today, wanted, thresholds=self.credit.thresholds())
+                rows = [r for r in rows if _estate_matches(computed.get(r[0], {}), where)]
+                if sort.key and primary is None:
+                    rows = [(r[0], _native(computed.get(r[0], {}).get(sort.key)), *r[1:]) for r in rows]
+                return _sorted_ids(rows, descending=descending, text_key=text_key)
+            # Stored columns only: SQLite sorts, without holding Python's lock (the UI thread runs meanwhile).
+            first, rest = (primary, secondary) if sort.key else (secondary[0], secondary[1:])
+            source = self._text_source(register, sort.key)
+            ranks = None
+            if source is not None:
+                ranks = self._text_ranks(conn, source, text_key, collation)
+            return self._sql_order(conn, joins, query, first, rest, ranks, descending=descending)
+
+    @staticmethod
+    def _id_query(joins: _Joins, query: Any, columns: Sequence[Any], outer: Sequence[tuple[Any, Any]] = ()) -> Any:
+        """SELECT `columns` over the list's rows, with only the joins the order needs (reading 150,000 lifts
+        through five joins is slow); a search keeps its own joins. `outer`: more tables to LEFT JOIN."""
+        if joins.query is not None:
+            (joined,) = query.get_final_froms()
+        else:
+            joined = joins.joined
+        for target, on in outer:
+            joined = joined.outerjoin(target, on)
+        id_query = select(*columns).select_from(joined)
+        return id_query.where(query.whereclause) if query.whereclause is not None else id_query
+
+    def _text_source(self, register: Register, key: str) -> Any | None:
+        """The stored column of the text a list sorts on first (as `_sort_expression` and
+        `_default_expression` choose it); None if that value is not text."""
+        if key:
+            if _SQL_SORTS.get((register.key, key)) is not None:
+                return None
+            fld = register.field(key)
+            titled = fld.type is FieldType.REF
+        elif register.estate_field and register.estate_field != register.title_field:
+            fld, titled = register.field(register.estate_field), True
+        else:
+            fld, titled = register.field(register.title_field), False
+        if titled:
+            target = REGISTERS[fld.ref]
+            title = target.field(target.title_field)
+            return TABLES[target.key].c[title.key] if title.type in _TEXT_TYPES else None
+        return TABLES[register.key].c[fld.key] if fld.type in _TEXT_TYPES else None
+
+    def _text_ranks(self, conn: Connection, column: Any, text_key: TextKey | None, collation: str) -> _Ranks:
+        """Each distinct text of a column by its place in order, kept until the next write."""
+        key_name = "" if text_key is None else collation or repr(text_key)
+        cache_key = ("ranks", column.table.name, column.name, key_name)
+        with self._lock:
+            cached, generation = self._district.get(cache_key), self._generation
+        if cached is not None:
+            held: _Ranks = cached
+            return held
+        values = {v for v in _column_values(conn, select(column).distinct()) if isinstance(v, str) and v != ""}
+        ranks = _Ranks(_text_ranks(values, text_key), _text_ranks({v for v in values if v.isascii()}, None))
+        with self._lock:
+            if generation == self._generation:
+                self._district[cache_key] = ranks
+        return ranks
+
+    def _sql_order(
+        self,
+        conn: Connection,
+        joins: _Joins,
+        query: Any,
+        first: Any,
+        rest: Sequence[Any],
+        ranks: _Ranks | None,
+        *,
+        descending: bool,
+    ) -> list[int]:
+        """Ids by `first`, then `rest`, then id; blanks last either way, and among themselves ascending.
+
+        As `_sorted_ids` orders them: texts by their places (joined from a temporary table; codes
+        in natural order when every text of the list is plain ASCII), every tie-breaker as (is blank, value).
+        """
+        table = joins.table
+        outer: list[tuple[Any, Any]] = []
+        value = first
+        if ranks is not None:
+            ranked = _rank_table(conn, ranks)
+            outer.append((ranked, ranked.c.value == first))
+            value = ranked.c.place
+            if not ranks.all_plain:
+                # The collator's order, unless every text this list holds is plain ASCII.
+                mixed = self._id_query(joins, query, [table.c.id], outer).where(ranked.c.plain_place.is_(None))
+                if conn.execute(mixed.limit(1)).first() is None:
+                    value = ranked.c.plain_place
+        blank = value.is_(None)
+        ties = [*rest, table.c.id]
+        order: list[Any] = [blank]
+        if not descending:
+            order.append(value)
+            for tie in ties:
+                order += [tie.is_(None), tie]
+        else:  # the filled rows all descending; the blank ones (after them) ascending
+            filled = ~blank
+            order.append(value.desc())
+            for tie in ties:
+                order += [case((filled, tie.is_(None))).desc(), case((filled, tie)).desc()]
+            for tie in ties:
+                order += [case((blank, tie.is_(None))), case((blank, tie))]
+        return _column_values(conn, self._id_query(joins, query, [table.c.id], outer).order_by(*order))
 
     def prepare_search(self, register_key: str) -> None:
         """Read a list's searchable text ahead of the first keystroke (off the UI thread: about 1 s for 20,000)."""
@@ -513,6 +614,64 @@ def _sorted_ids(rows: Iterable[Sequence[Any]], *, descending: bool, text_key: Te
         keyed.sort(key=_blank_safe, reverse=descending)
         rest.sort(key=_blank_safe)
     return [k[-1] for k in keyed] + [k[-1] for k in rest]
+
+
+# Texts' places in collation order, for SQL to sort a list by (one per connection, for one query).
+_RANKS = Table(
+    "list_text_ranks",
+    MetaData(),
+    Column("value", String, primary_key=True),
+    Column("place", Integer, nullable=False),
+    Column("plain_place", Integer),  # among the plain ASCII texts alone, in natural order
+    prefixes=["TEMPORARY"],
+)
+
+
+@dataclass(frozen=True)
+class _Ranks:
+    """A column's distinct texts by place: in the list's text order, and (ASCII ones) in natural order."""
+
+    places: dict[str, int]
+    plain_places: dict[str, int]
+
+    @property
+    def all_plain(self) -> bool:
+        return len(self.plain_places) == len(self.places)
+
+
+def _rank_table(conn: Connection, ranks: _Ranks) -> Table:
+    """The places in a temporary table of this connection (gone with its read transaction)."""
+    conn.execute(CreateTable(_RANKS, if_not_exists=True))
+    conn.execute(_RANKS.delete())
+    if ranks.places:
+        plain = ranks.plain_places
+        rows = [(v, p, plain.get(v)) for v, p in ranks.places.items()]
+        if conn.dialect.name == "sqlite":
+            # One statement, not 20,000: each row the driver steps lets go of Python's lock and waits
+            # to take it back, which the UI thread, when busy, makes slow.
+            conn.exec_driver_sql(
+                f"INSERT INTO {_RANKS.name} (value, place, plain_place) SELECT json_extract(value, '$[0]'),"
+                " json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each(?)",
+                (json.dumps(rows, ensure_ascii=False),),
+            )
+        else:
+            conn.execute(_RANKS.insert(), [{"value": v, "place": p, "plain_place": q} for v, p, q in rows])
+    return _RANKS
+
+
+def _column_values(conn: Connection, query: Any) -> list[Any]:
+    """The first column of every row, in order.
+
+    On SQLite as one JSON array (one row): the driver lets go of Python's lock for each row it steps
+    and must wait to take it back, so 150,000 rows cost a second while the UI thread is busy. SQLite
+    aggregates the rows of an ordered subquery in its order.
+    """
+    if conn.dialect.name == "sqlite":
+        inner = query.subquery()
+        (text,) = conn.execute(select(func.json_group_array(next(iter(inner.c))))).one()
+        values: list[Any] = json.loads(text)
+        return values
+    return list(conn.scalars(query).all())
 
 
 def _blank_safe(values: Sequence[Any]) -> tuple[Any, ...]:

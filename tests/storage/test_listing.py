@@ -9,15 +9,21 @@ import pytest
 
 from putuo_community.domain.committee import TermState
 from putuo_community.domain.credit import WarningLevel
+from putuo_community.domain.registers import get_register
 from putuo_community.services import Services
+from putuo_community.services.demo import generate_demo
 from putuo_community.services.listing import (
+    _SQL_SORTS,
     FORMATION_DUE,
     NO_COMMITTEE,
     Assessment,
     ListFilter,
     ListingService,
     ListSort,
+    _Joins,
+    _sorted_ids,
 )
+from putuo_community.services.queries import filtered_query, street_filter_kind
 
 TODAY = date(2026, 3, 15)
 
@@ -199,3 +205,49 @@ def test_district_figures_are_forgotten_after_a_write(
     services.records.update("estates", estate.id, {"company_id": district["red"]}, expected_version=estate.version)
     ids = listing.ordered_ids("estates", sort=worst_first, today=TODAY)
     assert set(ids[:2]) == {district["曹杨新村"], estate.id}
+
+
+def _python_order(
+    listing: ListingService, register_key: str, where: ListFilter, sort: ListSort, text_key: Any
+) -> list[int]:
+    """The order as Python sorts it: every row's sort values read, then `_sorted_ids` (the computed columns' way)."""
+    register = get_register(register_key)
+    query, table = filtered_query(register, street_id=where.street_id, search=where.search)
+    joins = _Joins(register, table, query if where.search.strip() else None)
+    primary, reverse = listing._sort_expression(register, joins, sort.key)
+    secondary = listing._default_expression(register, joins)
+    columns = [table.c.id, *([primary] if sort.key else []), *secondary]
+    with listing.database.read() as conn:
+        rows = list(conn.execute(listing._id_query(joins, query, columns)).all())
+    return _sorted_ids(rows, descending=sort.descending != reverse, text_key=text_key)
+
+
+@pytest.mark.parametrize(
+    "register_key", ["estates", "lifts", "committee_terms", "lift_projects", "companies", "buildings"]
+)
+def test_sql_orders_every_stored_column_as_python_sorts_it(
+    services: Services, listing: ListingService, register_key: str
+) -> None:
+    """Same rows, same order: texts by the text key (here: read backwards, unlike code points), blanks
+    last either way, ties by estate and title, searching and by 街镇 alike."""
+    generate_demo(services.database, estates=40, seed=7, today=TODAY)
+    street = _street(services, "曹杨")
+    register = get_register(register_key)
+    keys = ["", *(f.key for f in register.columns), *(k for (r, k), v in _SQL_SORTS.items() if r == register_key and v)]
+    filters = [
+        ListFilter(),
+        ListFilter(search="新"),
+        ListFilter(street_id=street if street_filter_kind(register) else None),
+    ]
+    compared = 0
+    for key in keys:
+        for descending in (False, True):
+            for where in filters:
+                for text_key in (lambda text: text[::-1], None):
+                    sort = ListSort(key, descending)
+                    expected = _python_order(listing, register_key, where, sort, text_key)
+                    listing.forget()
+                    got = listing.ordered_ids(register_key, where=where, sort=sort, today=TODAY, text_key=text_key)
+                    assert got == expected, (key, descending, where, text_key)
+                    compared += len(got)
+    assert compared > 100
