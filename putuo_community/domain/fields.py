@@ -126,11 +126,12 @@ class Register:
     def field_keys(self) -> frozenset[str]:
         return frozenset(self._index)
 
-    @property
+    @functools.cached_property
     def ref_fields(self) -> tuple[Field, ...]:
+        # Cached: read for every row a list or an import turns into a record.
         return tuple(f for f in self.fields if f.type is FieldType.REF)
 
-    @property
+    @functools.cached_property
     def personal_fields(self) -> tuple[Field, ...]:
         return tuple(f for f in self.fields if f.personal)
 

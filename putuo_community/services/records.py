@@ -7,6 +7,7 @@ and writes the change history in the same transaction.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,6 +56,18 @@ class Record:
 
 def select_with_titles(register: Register) -> tuple[Select[Any], Table]:
     """SELECT the register's columns plus, for each reference, the referred record's title."""
+    if REGISTERS.get(register.key) is register:
+        return _declared_select_with_titles(register.key)
+    return _build_select_with_titles(register)
+
+
+@functools.cache
+def _declared_select_with_titles(register_key: str) -> tuple[Select[Any], Table]:
+    # Built once per register: a Select is immutable, and a list reads its rows block by block.
+    return _build_select_with_titles(REGISTERS[register_key])
+
+
+def _build_select_with_titles(register: Register) -> tuple[Select[Any], Table]:
     table = TABLES[register.key]
     columns: list[Any] = [table]
     joined: Any = table
@@ -68,15 +81,27 @@ def select_with_titles(register: Register) -> tuple[Select[Any], Table]:
 
 def row_to_record(register: Register, row: Any) -> Record:
     mapping = row._mapping
-    values = {f.key: mapping[f.key] for f in register.fields}
+    keys, titled = _record_shape(register.key) if REGISTERS.get(register.key) is register else _shape(register)
+    values = {k: mapping[k] for k in keys}
     titles = {}
-    for ref_field in register.ref_fields:
-        title = mapping.get(f"{ref_field.key}__title")
+    for key, label, title_field in titled:
+        title = mapping.get(label)
         if title is not None:
-            titles[ref_field.key] = format_value(
-                REGISTERS[ref_field.ref].field(REGISTERS[ref_field.ref].title_field), title
-            )
+            titles[key] = format_value(title_field, title)
     return Record(register.key, mapping["id"], mapping["version"], values, titles)
+
+
+@functools.cache
+def _record_shape(register_key: str) -> tuple[tuple[str, ...], tuple[tuple[str, str, Any], ...]]:
+    return _shape(REGISTERS[register_key])
+
+
+def _shape(register: Register) -> tuple[tuple[str, ...], tuple[tuple[str, str, Any], ...]]:
+    """A register's field keys, and for each reference its key, its title's label and the title's field."""
+    titled = tuple(
+        (f.key, f"{f.key}__title", REGISTERS[f.ref].field(REGISTERS[f.ref].title_field)) for f in register.ref_fields
+    )
+    return tuple(f.key for f in register.fields), titled
 
 
 class RecordService:

@@ -327,7 +327,7 @@ class RegisterPage(Page):
             self._search_prepared = True  # the first keystroke should not wait for the text to be read
             listing, key = self.listing, self.register.key
             self.context.runner.run(
-                lambda _progress: listing.prepare_search(key),
+                lambda progress: listing.prepare_search(key, today=date.today(), cancelled=lambda: progress.cancelled),
                 on_error=lambda _error: True,  # only a head start: a search reads the text itself if need be
                 description=self.tr("准备搜索{register}").format(register=self.register.label),
                 parent=self,
