@@ -10,10 +10,12 @@ largest gap between two ticks is the longest freeze the user would feel. Figures
 - clearing the search (every estate back), opening every page, and the process's memory after that.
 Targets: each page open < 1 s, a freeze < 100 ms, a keystroke < 50 ms, a sort < 200 ms, memory < 600 MB.
 Asserted with a 10 % margin where they reliably hold on the shared two-core machine: the sort, the freeze
-when the search is cleared, the estate, company and project pages opening, the memory. Measured there:
-the 电梯 page opens in 0.96–1.43 s with freezes of 160–180 ms (its 151,000-row order is sorted in Python,
-which holds the GIL), a keystroke takes 65–90 ms and the 业委会 page 0.4–1.05 s: those are asserted at
-twice their target, to catch a regression without failing on what is not yet reached.
+when the search is cleared, the estate, company, project and 业委会 pages opening, the 电梯 page's longest
+freeze, the memory. Measured there since SQLite sorts the stored columns (was: 电梯 0.96–1.43 s with
+freezes of 160–180 ms, 业委会 0.4–1.05 s, a keystroke 65–90 ms): the 电梯 page opens in 0.65–0.7 s when
+the machine is quiet but up to 1.2 s when other work loads it, freezing 53–99 ms; the 业委会 page in
+0.3–0.5 s; a keystroke takes 59–73 ms (180 ms under load). The 电梯 page's opening and the keystroke are
+asserted at twice their target, to catch a regression without failing on what is not reliably reached.
 
 The district is built once per test session (about 25 s), or taken from PUTUO_BENCH_DEMO_DIR (a folder
 made by `putuo-community demo --estates 20000 --data-dir ...`).
@@ -291,11 +293,11 @@ def test_the_lists_answer_at_district_scale(district_dir: Path, capsys: pytest.C
     assert figures["clear_search_freeze"] <= FREEZE_SECONDS * MARGIN
     for key in ("estates", "companies", "projects", "lifts"):  # lifts again: its order is already read
         assert figures["page_open_seconds"][key] <= PAGE_OPEN_SECONDS * MARGIN, key
+    assert figures["lifts_open_freeze"] <= FREEZE_SECONDS * MARGIN
+    assert figures["page_open_seconds"]["committees"] <= PAGE_OPEN_SECONDS * MARGIN
     # Not yet reached reliably: caught only when twice as slow.
     assert figures["lifts_open_seconds"] <= 2 * PAGE_OPEN_SECONDS * MARGIN
-    assert figures["lifts_open_freeze"] <= 2 * FREEZE_SECONDS * MARGIN
     assert figures["search_seconds"] <= 2 * KEYSTROKE_SECONDS * MARGIN
-    assert figures["page_open_seconds"]["committees"] <= 2 * PAGE_OPEN_SECONDS * MARGIN
     if figures["memory_mb"] is not None:
         assert figures["memory_mb"] <= MEMORY_MB * MARGIN
 
