@@ -95,11 +95,11 @@ def page(qtbot, window: MainWindow, fake_reminders: FakeReminders) -> RemindersP
 
 
 def shown_subjects(page: RemindersPage) -> list[str]:
-    return [page.proxy.row_object(row).subject for row in range(page.proxy.rowCount())]
+    return [page.model.row_object(row).subject for row in range(page.model.rowCount())]
 
 
 def test_reminders_are_listed_for_today(page: RemindersPage, fake_reminders: FakeReminders) -> None:
-    assert page.proxy.rowCount() == 3
+    assert page.model.rowCount() == 3
     assert fake_reminders.calls[-1] == {"today": date.today(), "street_id": None}
     assert page.status_text.endswith("3 条提醒，其中 1 条已逾期")
 
@@ -108,18 +108,18 @@ def test_overdue_rows_are_red(page: RemindersPage) -> None:
     columns = page.model.columnCount()
     overdue_row = shown_subjects(page).index("第3届业委会（2026-04-30届满）")
     for column in range(columns):
-        brush = page.proxy.index(overdue_row, column).data(Qt.ItemDataRole.ForegroundRole)
+        brush = page.model.index(overdue_row, column).data(Qt.ItemDataRole.ForegroundRole)
         assert brush is not None
         assert brush.color() == OVERDUE_COLOUR
     other = shown_subjects(page).index("电梯 31103100000000000016")
-    assert page.proxy.index(other, 0).data(Qt.ItemDataRole.ForegroundRole) is None
+    assert page.model.index(other, 0).data(Qt.ItemDataRole.ForegroundRole) is None
 
 
 def test_basis_column_names_the_rule_and_quotes_it(page: RemindersPage) -> None:
     headers = [page.model.headerData(c, Qt.Orientation.Horizontal) for c in range(page.model.columnCount())]
     basis = headers.index("依据")
     row = shown_subjects(page).index("电梯 31103100000000000016")
-    index = page.proxy.index(row, basis)
+    index = page.model.index(row, basis)
     assert index.data() == rules.LIFT_ASSESSMENT.title
     assert rules.LIFT_ASSESSMENT.text in index.data(Qt.ItemDataRole.ToolTipRole)
     assert rules.LIFT_ASSESSMENT.source in index.data(Qt.ItemDataRole.ToolTipRole)
@@ -133,7 +133,7 @@ def test_category_filter(qtbot, page: RemindersPage) -> None:
     assert shown_subjects(page) == ["电梯 31103100000000000016"]
     assert page.status_text.endswith("1 条提醒，其中 0 条已逾期")
     page.category_filter.setCurrentIndex(0)
-    assert page.proxy.rowCount() == 3
+    assert page.model.rowCount() == 3
 
 
 def test_street_filter_asks_the_service_for_one_street(qtbot, page: RemindersPage, services, fake_reminders) -> None:
@@ -147,18 +147,18 @@ def test_search_box_filters_reminders(page: RemindersPage) -> None:
     page.search_edit.setText("万里")
     assert shown_subjects(page) == ["电梯 31103100000000000016"]
     page.search_edit.setText("")
-    assert page.proxy.rowCount() == 3
+    assert page.model.rowCount() == 3
 
 
 def test_enter_on_a_reminder_opens_its_estate_at_the_section_of_the_work(qtbot, page: RemindersPage) -> None:
     row = shown_subjects(page).index("第3届业委会（2026-04-30届满）")
-    page.view.setCurrentIndex(page.proxy.index(row, 0))
+    page.view.setCurrentIndex(page.model.index(row, 0))
     page.view.setFocus()
     with qtbot.waitSignal(page.open_estate_requested) as opened:
         qtbot.keyClick(page.view, Qt.Key.Key_Return)
     estate_id, section = opened.args
     assert section == "committee"  # a 换届 reminder: the committee section
-    assert page.proxy.row_object(row).estate_id == estate_id
+    assert page.model.row_object(row).estate_id == estate_id
 
 
 def test_a_reminder_opens_the_estate_window_through_the_main_window(

@@ -1,55 +1,32 @@
-"""The 提醒 page: deadlines that are due or overdue, each with the rule that produced it."""
+"""The 提醒 page: deadlines that are due or overdue, each with the rule that produced it.
+
+The reminders are computed in the background with their search text; the model filters and
+sorts them in memory. Each column's sort keys are computed in the background once the rows
+are shown, so a header click only compares numbers.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
 from putuo_community.domain.registers.dossier import section_of_reminder
-from putuo_community.gui.models import ReminderTableModel, RowSortProxy, text_collator
+from putuo_community.gui.models import (
+    PreparedReminders,
+    ReminderTableModel,
+    prepare_reminders,
+    reminder_columns,
+    sort_keys_of,
+)
 from putuo_community.gui.pages.base import ALL, Page, PageContext, fill_street_combo, street_combo
 from putuo_community.gui.widgets import make_table_view, size_columns
+from putuo_community.gui.worker import Progress, Task
 from putuo_community.services import Record
-
-
-class ReminderFilterProxy(RowSortProxy):
-    """Keeps the reminders of one category whose text contains every word typed."""
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._category: str | None = None
-        self._words: list[str] = []
-
-    def set_category(self, category: str | None) -> None:
-        self._change_filter(category, self._words)
-
-    def set_search(self, text: str) -> None:
-        self._change_filter(self._category, [w.casefold() for w in text.split()])
-
-    def _change_filter(self, category: str | None, words: list[str]) -> None:
-        if hasattr(self, "beginFilterChange"):  # Qt ≥ 6.9; invalidateRowsFilter is deprecated there
-            self.beginFilterChange()
-            self._category, self._words = category, words
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            self._category, self._words = category, words
-            self.invalidateRowsFilter()
-
-    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
-        model = self.sourceModel()
-        assert isinstance(model, ReminderTableModel)
-        reminder = model.row_object(source_row)
-        if self._category is not None and reminder.category != self._category:
-            return False
-        if self._words:
-            haystack = " ".join(
-                (reminder.estate_name, reminder.street_name, reminder.subject, reminder.message, reminder.rule.title)
-            ).casefold()
-            return all(w in haystack for w in self._words)
-        return True
 
 
 class RemindersPage(Page):
@@ -80,10 +57,10 @@ class RemindersPage(Page):
         self.header.addWidget(self.search_edit)
 
         self.model = ReminderTableModel(self)
-        self.proxy = ReminderFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
+        self.model.sort_keys_wanted.connect(self._compute_sort_keys)
+        self._sort_keys_task: Task | None = None
         self.view = make_table_view(self)
-        self.view.setModel(self.proxy)
+        self.view.setModel(self.model)
         size_columns(self.view, self.model)
         self.view.activated.connect(self.open_estate)
         self.layout_.addWidget(self.view, 1)
@@ -103,18 +80,53 @@ class RemindersPage(Page):
         value = self.street_filter.currentData()
         street_id = int(value) if value is not None else None
         self.today = today = date.today()
+        sort_column = self.model.sort_column
         self.start_load(
-            lambda: reminders.list(today=today, street_id=street_id),
+            lambda: prepare_reminders(reminders.list(today=today, street_id=street_id), (sort_column,)),
             self._show_reminders,
             description=self.tr("计算提醒"),
         )
 
     # -- showing ---------------------------------------------------------------------------
 
-    def _show_reminders(self, reminders: list[Any]) -> None:
-        self.model.set_rows(reminders)
-        self._fill_categories(sorted({r.category for r in reminders if r.category}, key=text_collator().sortKey))
+    def _show_reminders(self, prepared: PreparedReminders) -> None:
+        with self._current_kept():
+            self.model.show_prepared(prepared)
+        self._fill_categories(prepared.categories)
         self._update_status()
+        self._compute_sort_keys()
+
+    def _compute_sort_keys(self, _column: int = -1) -> None:
+        """The sort keys of every column not yet sorted on, in the background; a waiting sort follows."""
+        if self._sort_keys_task is not None:
+            self._sort_keys_task.cancel()
+        prepared, missing = self.model.prepared, self.model.missing_sort_keys()
+        if not prepared.rows or not missing:
+            return
+        if self.model.sort_column in missing:  # asked for now: first
+            missing.remove(self.model.sort_column)
+            missing.insert(0, self.model.sort_column)
+        columns = reminder_columns()
+
+        def compute(progress: Progress) -> dict[int, list[Any]]:
+            keys = {}
+            for column in missing:
+                progress.check()
+                keys[column] = sort_keys_of(prepared.rows, columns[column])
+            return keys
+
+        def deliver(keys: dict[int, list[Any]]) -> None:
+            self._sort_keys_task = None
+            with self._current_kept():
+                self.model.add_sort_keys(prepared, keys)
+
+        def failed(_error: BaseException) -> bool:
+            self._sort_keys_task = None
+            return False
+
+        self._sort_keys_task = self.context.runner.run(
+            compute, on_result=deliver, on_error=failed, description=self.tr("准备排序"), parent=self
+        )
 
     def _fill_categories(self, categories: list[str]) -> None:
         current = self.category_filter.currentData()
@@ -128,22 +140,39 @@ class RemindersPage(Page):
             self.category_filter.setCurrentIndex(max(index, 0))
         finally:
             self.category_filter.blockSignals(False)
-        self.proxy.set_category(self.category_filter.currentData())
+        self._apply_filter()
 
     def _category_changed(self) -> None:
-        self.proxy.set_category(self.category_filter.currentData())
+        self._apply_filter()
         self._update_status()
 
-    def _search_changed(self, text: str) -> None:
-        self.proxy.set_search(text)
+    def _search_changed(self, _text: str) -> None:
+        self._apply_filter()
         self._update_status()
+
+    def _apply_filter(self) -> None:
+        with self._current_kept():
+            self.model.set_filter(category=self.category_filter.currentData(), search=self.search_edit.text())
+
+    @contextmanager
+    def _current_kept(self) -> Iterator[None]:
+        """Keep the reminder the cursor is on through a filter or reload, if it is still shown."""
+        index = self.view.currentIndex()
+        current = self.model.row_object(index.row()) if index.isValid() else None
+        column = max(index.column(), 0)
+        yield
+        if current is None or self.view.currentIndex().isValid():
+            return
+        row = self.model.row_of(current)
+        if row is not None:
+            self.view.setCurrentIndex(self.model.index(row, column))
 
     def _update_status(self) -> None:
-        shown = [self.proxy.row_object(row) for row in range(self.proxy.rowCount())]
-        overdue = sum(1 for r in shown if r.overdue)
         self.set_status(
             self.tr("截至 {today}：{count} 条提醒，其中 {overdue} 条已逾期").format(
-                today=self.today.isoformat(), count=f"{len(shown):,}", overdue=f"{overdue:,}"
+                today=self.today.isoformat(),
+                count=f"{self.model.rowCount():,}",
+                overdue=f"{self.model.overdue_count():,}",
             )
         )
 
@@ -151,7 +180,7 @@ class RemindersPage(Page):
         """Double-click or Enter on a reminder: the estate it is about."""
         if not index.isValid():
             return
-        reminder = self.proxy.row_object(index.row())
+        reminder = self.model.row_object(index.row())
         if reminder.estate_id is not None:
             self.open_estate_requested.emit(reminder.estate_id, section_of_reminder(reminder.category))
 
