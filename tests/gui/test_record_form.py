@@ -8,9 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from gui_helpers import make_company, make_estate
-from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from gui_helpers import make_company, make_estate, type_text
+from PySide6.QtWidgets import QWidget
 
 from putuo_community.domain.registers import get_register
 from putuo_community.gui.forms import RecordForm, RefOptionModel, RefPicker
@@ -21,18 +20,6 @@ from putuo_community.services.lookups import RefOption
 
 CREDIT_CODE = "91310107MA1G1C8Q5W"
 
-# A picker's list pops up; the offscreen platform (tests only) cannot raise or grab for it, and says so.
-# (A test's own qt_log_ignore replaces the conftest one, so this repeats propagateSizeHints.)
-popups_shown = pytest.mark.qt_log_ignore(
-    r"This plugin does not support (propagateSizeHints\(\)|raise\(\)|grabbing the keyboard)"
-)
-
-
-def type_text(widget: QWidget, text: str) -> None:
-    """Type as a Chinese input method does: the composed text arrives at once."""
-    event = QInputMethodEvent()
-    event.setCommitString(text)
-    QApplication.sendEvent(widget, event)
 
 
 @pytest.fixture
@@ -209,7 +196,6 @@ def test_text_naming_no_single_record_asks_to_choose_from_the_list(
     assert picker.text() == "上海曹杨物业管理有限公司"
 
 
-@popups_shown
 def test_a_building_picker_offers_only_the_estates_buildings_and_follows_the_estate(
     qtbot: Any, services: Services, runner: BackgroundRunner
 ) -> None:
