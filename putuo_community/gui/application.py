@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from putuo_community import APP_NAME, APP_TITLE, __version__
 from putuo_community.gui.crash import ExceptionRouter
+from putuo_community.gui.garbage import GuiThreadCollector
 from putuo_community.gui.icon import app_icon
 from putuo_community.gui.main_window import ORGANIZATION, MainWindow
 from putuo_community.services import Services
@@ -98,6 +99,7 @@ def run_gui(
     previous_hook = sys.excepthook
     sys.excepthook = router
     window: MainWindow | None = None
+    collector = GuiThreadCollector(app)
     try:
         try:
             window = MainWindow(services, remember_state=not smoke_test, demo_folder=demo_folder)
@@ -119,6 +121,8 @@ def run_gui(
             window.runner.shutdown()
             window.deleteLater()  # with its timers: nothing of this run may fire later
             QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        collector.stop()
+        collector.deleteLater()
         sys.excepthook = previous_hook
         qInstallMessageHandler(previous_handler)
         if translator is not None:

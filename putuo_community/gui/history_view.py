@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -30,7 +30,7 @@ from putuo_community.gui.i18n import translator
 from putuo_community.gui.models import Column, RowSortProxy, RowTableModel, native_sort_value
 from putuo_community.gui.widgets import make_table_view, size_columns
 from putuo_community.gui.worker import BackgroundRunner, Task
-from putuo_community.services import Services
+from putuo_community.services import Record, Services
 from putuo_community.services.change_log import Change, HistoryFilter
 
 _tr = translator("HistoryView")
@@ -249,3 +249,18 @@ class HistoryView(QWidget):
 
 def _date(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
+
+
+def open_record_history(services: Services, runner: BackgroundRunner, record: Record, parent: QWidget) -> HistoryView:
+    """The whole history of one record, in a small window of its own."""
+    view = HistoryView(services, runner, register=record.register, record_id=record.id, parent=parent)
+    view.setWindowFlag(Qt.WindowType.Window)
+    view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    view.setWindowTitle(
+        _tr("{register}“{title}”的变更记录").format(register=REGISTERS[record.register].label, title=record.title)
+    )
+    view.resize(900, 420)
+    view.since_edit.setDate(view.since_edit.date().addYears(-30))  # a record's whole life
+    view.show()
+    view.refresh()
+    return view

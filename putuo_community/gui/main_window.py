@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from putuo_community import APP_NAME, APP_TITLE, __version__
 from putuo_community.domain.changes import Changes
-from putuo_community.domain.registers import COMMITTEE_TERMS, COMPANIES, LIFTS, PROJECTS
+from putuo_community.domain.registers import COMMITTEE_TERMS, COMPANIES, LIFT_PROJECTS, LIFTS, MANAGERS, PROJECTS
 from putuo_community.gui.changes import ChangeHub
 from putuo_community.gui.dialogs import RecordDialog
 from putuo_community.gui.estate_window import EstateWindow
@@ -46,7 +46,18 @@ log = logging.getLogger(__name__)
 ORGANIZATION = "putuo"
 PREFERRED_SIZE = QSize(1280, 780)
 FRAME_ALLOWANCE = 40  # a title bar and borders, before the window is shown and can measure its own
-PAGE_KEYS = ("estates", "committees", "companies", "projects", "lifts", "reminders", "import", "export")
+PAGE_KEYS = (
+    "estates",
+    "committees",
+    "companies",
+    "managers",
+    "projects",
+    "lifts",
+    "lift_projects",
+    "reminders",
+    "import",
+    "export",
+)
 
 
 def window_settings() -> QSettings:
@@ -135,18 +146,23 @@ class MainWindow(QMainWindow):
                 RegisterPage(c, COMMITTEE_TERMS, self.tr("业委会"), self.tr("各小区业委会的届次、任期和换届进度")),
             ),
             ("companies", RegisterPage(c, COMPANIES, self.tr("物业企业"), self.tr("在普陀区服务的物业服务企业"))),
+            ("managers", RegisterPage(c, MANAGERS, self.tr("项目经理"), self.tr("物业项目经理及其信用预警"))),
             (
                 "projects",
                 RegisterPage(c, PROJECTS, self.tr("修缮项目"), self.tr("旧住房综合修缮、成套改造、美丽家园等项目")),
             ),
             ("lifts", RegisterPage(c, LIFTS, self.tr("电梯"), self.tr("住宅电梯的注册、维保、安全评估和处置"))),
+            (
+                "lift_projects",
+                RegisterPage(c, LIFT_PROJECTS, self.tr("加装电梯"), self.tr("既有多层住宅加装电梯项目的进度和补贴")),
+            ),
             ("reminders", RemindersPage(c, self.tr("提醒"))),
             ("import", ImportPage(c, self.tr("导入"))),
             ("export", ExportPage(c, self.tr("导出"))),
         ]
         for key, page in pages:
             self.pages[key] = page
-            if isinstance(page, RemindersPage):
+            if isinstance(page, RemindersPage | RegisterPage):
                 page.open_estate_requested.connect(self.open_estate)
             self.stack.addWidget(page)
             page.status_changed.connect(self._page_status)
@@ -158,7 +174,7 @@ class MainWindow(QMainWindow):
         self.navigation.setFont(enlarged_font(self.navigation.font(), 1.1, bold=False))
         for number, page in enumerate(self.pages.values(), start=1):
             item = QListWidgetItem(page.title)
-            item.setToolTip(self.tr("{page}（Ctrl+{number}）").format(page=page.title, number=number))
+            item.setToolTip(self.tr("{page}（Ctrl+{number}）").format(page=page.title, number=number % 10))
             item.setSizeHint(QSize(0, self.navigation.fontMetrics().height() + 16))
             self.navigation.addItem(item)
         widest = max(self.navigation.fontMetrics().horizontalAdvance(p.title) for p in self.pages.values())
@@ -177,7 +193,7 @@ class MainWindow(QMainWindow):
         self.page_actions: list[QAction] = []
         for number, page in enumerate(self.pages.values(), start=1):
             action = QAction(page.title, self)
-            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.setShortcut(QKeySequence(f"Ctrl+{number % 10}"))  # the tenth page is Ctrl+0
             action.setData(number - 1)
             action.triggered.connect(self._page_action)
             view_menu.addAction(action)

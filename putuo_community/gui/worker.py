@@ -44,7 +44,10 @@ class Progress:
 
     def report(self, done: int, total: int, message: str = "") -> None:
         self.check()
-        self._task.signals.progress.emit(self._task.task_id, done, total, message)
+        try:
+            self._task.signals.progress.emit(self._task.task_id, done, total, message)
+        except RuntimeError as exc:  # the signals are gone with the closing program: stop the work
+            raise Cancelled from exc
 
 
 class _TaskSignals(QObject):
@@ -83,11 +86,13 @@ class _Runnable(QRunnable):
         try:
             if task.cancelled:
                 raise Cancelled
-            result = task.function(Progress(task))
+            outcome: tuple[bool, object] = (True, task.function(Progress(task)))
         except BaseException as exc:  # nothing may escape into Qt's thread
-            task.signals.finished.emit(task.task_id, False, exc)
-        else:
-            task.signals.finished.emit(task.task_id, True, result)
+            outcome = (False, exc)
+        try:
+            task.signals.finished.emit(task.task_id, *outcome)
+        except RuntimeError:  # the program is closing and took the task's signals with it: nobody to tell
+            log.debug("task %s finished after its signals were gone: %s", task.task_id, task.description)
 
 
 class BackgroundRunner(QObject):

@@ -232,7 +232,7 @@ def _exact(target: Register, text: str) -> ColumnElement[bool]:
     alternatives: list[ColumnElement[bool]] = [
         func.lower(table.c[key]) == folded for key in (target.title_field, *_look(target).exact)
     ]
-    if target.key == "estates":
+    if target.is_estate:
         aliases = TABLES["estate_aliases"]
         alternatives.append(table.c.id.in_(select(aliases.c.estate_id).where(aliases.c.alias == text)))
     return or_(*alternatives)
@@ -247,7 +247,7 @@ def _word_matches(target: Register, word: str) -> ColumnElement[bool]:
     upper = word.upper()  # credit codes and estate codes are written in either case
     alternatives: list[ColumnElement[bool]] = [_title_text(target).contains(word, autoescape=True)]
     alternatives += [func.upper(table.c[key]).contains(upper, autoescape=True) for key in _look(target).search]
-    if target.key == "estates":
+    if target.is_estate:
         aliases = TABLES["estate_aliases"]
         alternatives.append(
             table.c.id.in_(select(aliases.c.estate_id).where(aliases.c.alias.contains(word, autoescape=True)))

@@ -113,9 +113,7 @@ def column(box: Any, header: str) -> list[str]:
 # -- the scenario ----------------------------------------------------------------------------------
 
 
-def test_a_clerks_morning(
-    qtbot: Any, main: MainWindow, second_clerk: MainWindow, answers: Answers
-) -> None:
+def test_a_clerks_morning(qtbot: Any, main: MainWindow, second_clerk: MainWindow, answers: Answers) -> None:
     # 1. A new estate from the first start, then its two buildings in its own window.
     main.first_start.new_button.click()
     dialog = main.new_estate_dialog

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 import pytest
 from gui_helpers import Answers, line_edit, make_estate, make_lift, type_text
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from putuo_community.domain.registers.dossier import DOSSIER_SECTIONS
+from putuo_community.domain.registers.dossier import DOSSIER_SECTIONS, SECTIONS_BY_KEY
 from putuo_community.gui.dialogs import RecordDialog
 from putuo_community.gui.dialogs import record_dialog as record_dialog_module
 from putuo_community.gui.estate_window import EstateWindow
+from putuo_community.gui.estate_window.tables import RecordTableBox
+from putuo_community.gui.history_view import HistoryView
 from putuo_community.gui.main_window import MainWindow
+from putuo_community.gui.worker import BackgroundRunner
 from putuo_community.services import Services
 
 
@@ -159,3 +164,39 @@ def test_a_lift_gap_leads_to_the_lifts_without_a_new_lift_form(
     assert estate_window.fill_gap("电梯") is None  # the lifts are there: their assessment dates need filling
     assert estate_window.current_section() == "lifts"
     assert estate_window.dialog is None
+
+
+@pytest.fixture
+def kept() -> Iterator[list[object]]:
+    """Holds widgets past the test body, until the model tester has let go of their models."""
+    holder: list[object] = []
+    yield holder
+    holder.clear()
+
+
+def test_the_windows_models_keep_their_contract(
+    qtbot: Any, kept: list[object], qtmodeltester: Any, services: Services, estates: dict[str, int]
+) -> None:
+    estate = estates["曹杨新村"]
+    building = services.records.create("buildings", {"estate_id": estate, "number": "1号", "floors": 6})
+    services.records.create("units", {"building_id": building, "number": "1单元"})
+    dossier = services.dossiers.estate_dossier(estate, today=date.today())
+    boxes = {}
+    for declared in SECTIONS_BY_KEY["buildings"].tables:
+        box = RecordTableBox(declared, dossier.tables[declared.register])  # never shown: the model is the point
+        box.show_table(dossier.tables[declared.register], {r.id: r for r in dossier.records[declared.register]})
+        boxes[declared.register] = box
+        kept.append(box)
+    boxes["units"].set_parent_record(dossier.records["buildings"][0])
+    assert boxes["units"].shown_titles() == ["1单元"]
+    assert boxes["buildings"].model.headerData(0, Qt.Orientation.Horizontal) == "楼号"
+    qtmodeltester.check(boxes["buildings"].model, force_py=True)
+    qtmodeltester.check(boxes["units"].proxy, force_py=True)
+
+    runner = BackgroundRunner()
+    history = HistoryView(services, runner, estate_id=estate)
+    kept.extend([history, runner])
+    history.refresh()
+    qtbot.waitUntil(lambda: history.model.rowCount() == 3)
+    qtmodeltester.check(history.model, force_py=True)
+    runner.shutdown()

@@ -21,7 +21,6 @@ from putuo_community.services.lookups import RefOption
 CREDIT_CODE = "91310107MA1G1C8Q5W"
 
 
-
 @pytest.fixture
 def runner(qtbot: Any) -> Iterator[BackgroundRunner]:
     owner = QWidget()

@@ -364,3 +364,11 @@ def section_of_gap(gap_section: str) -> DossierSection | None:
 def section_of_reminder(category: str) -> str:
     """The key of the dossier section where a reminder's work is done ("basic" when none says)."""
     return next((s.key for s in DOSSIER_SECTIONS if category in s.reminder_categories), "basic")
+
+
+def section_of_register(register_key: str) -> str:
+    """The key of the dossier section that lists a register's records ("basic" for the estate itself)."""
+    for section in DOSSIER_SECTIONS:
+        if any(t.register == register_key for t in section.tables):
+            return section.key
+    return "basic"

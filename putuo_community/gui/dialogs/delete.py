@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from putuo_community.domain.errors import UserError
 from putuo_community.domain.registers import get_register
+from putuo_community.gui.i18n import translator
 from putuo_community.services import Record, Services
 from putuo_community.services.records import Dependant
 
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("confirm_delete", text)
+_tr = translator("confirm_delete")
 
 
 def refusal_text(register_label: str, title: str, dependants: Sequence[Dependant]) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -30,9 +30,9 @@ from putuo_community.domain.errors import ConcurrentEdit, DuplicateRecord, UserE
 from putuo_community.domain.fields import FieldType, Register
 from putuo_community.domain.formatting import mask_personal
 from putuo_community.domain.registers import get_register
-from putuo_community.gui.detail_dialog import record_caption
 from putuo_community.gui.dialogs.conflict_dialog import ConflictChoice, ConflictDialog
 from putuo_community.gui.forms.record_form import ERROR_COLOUR, WARNING_COLOUR, RecordForm
+from putuo_community.gui.i18n import translator
 from putuo_community.gui.widgets import enlarged_font
 from putuo_community.gui.worker import BackgroundRunner, Task
 from putuo_community.services import Record, Services
@@ -41,8 +41,17 @@ from putuo_community.services.records import RecordService
 log = logging.getLogger(__name__)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("RecordDialog", text)
+def record_caption(register: Register, record: Record) -> str:
+    """How a record is named in a heading: its title, after its estate's name when it belongs to one."""
+    title = record.title
+    if register.estate_field:
+        estate = record.ref_titles.get(register.estate_field, "")
+        if estate and register.estate_field != register.title_field:
+            return f"{estate} · {register.field(register.title_field).label} {title}"
+    return title
+
+
+_tr = translator("RecordDialog")
 
 
 class SaveChoice(enum.Enum):

@@ -35,7 +35,7 @@ from putuo_community.domain.registers.dossier import DOSSIER_SECTIONS, SECTIONS_
 from putuo_community.gui.changes import ChangeHub
 from putuo_community.gui.dialogs import RecordDialog, confirm_delete
 from putuo_community.gui.estate_window.tables import RecordTableBox, fit_height
-from putuo_community.gui.history_view import HistoryView
+from putuo_community.gui.history_view import HistoryView, open_record_history
 from putuo_community.gui.models import Column, RowTableModel
 from putuo_community.gui.widgets import enlarged_font, make_table_view
 from putuo_community.gui.worker import BackgroundRunner, Task
@@ -391,20 +391,9 @@ class EstateWindow(QMainWindow):
         return confirm_delete(self.services, record, self)
 
     def show_record_history(self, record: Record) -> HistoryView:
-        """The history of one record, in its own small window."""
-        view = HistoryView(self.services, self.runner, register=record.register, record_id=record.id)
-        view.setWindowFlag(Qt.WindowType.Window)
-        view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        view.setWindowTitle(
-            self.tr("{register}“{title}”的变更记录").format(
-                register=get_register(record.register).label, title=record.title
-            )
-        )
-        view.resize(900, 420)
-        view.since_edit.setDate(view.since_edit.date().addYears(-20))
+        """The history of one record, in its own small window; it follows this estate's writes."""
+        view = open_record_history(self.services, self.runner, record, self)
         self.hub.changed.connect(view.follow_changes)
-        view.show()
-        view.refresh()
         self.record_history = view
         return view
 

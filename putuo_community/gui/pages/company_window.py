@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QTableView, QTabWidget, QVBoxLayout, QWidget
 
 from putuo_community.domain.credit import WarningLevel
 from putuo_community.domain.registers import CONTRACTS
+from putuo_community.gui.i18n import translator
 from putuo_community.gui.list_columns import ALERT, LEVEL_BACKGROUNDS, level_text
 from putuo_community.gui.models import Column, RowSortProxy, RowTableModel, native_sort_value, record_column
 from putuo_community.gui.widgets import enlarged_font, make_table_view, size_columns
@@ -21,8 +22,7 @@ from putuo_community.services.listing import CompanyFile, LedgerEntry, ListingSe
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("CompanyWindow", text)
+_tr = translator("CompanyWindow")
 
 
 def _day(value: date | None) -> str:

@@ -78,8 +78,8 @@ class EstatePanel(QFrame):
         self.sections_grid.setHorizontalSpacing(16)
         self.section_labels: dict[str, QLabel] = {}
 
-        self.detail_button = QPushButton(self.tr("查看全部信息…"))
-        self.detail_button.setToolTip(self.tr("也可在列表中双击或按回车"))
+        self.detail_button = QPushButton(self.tr("打开档案(&O)…"))
+        self.detail_button.setToolTip(self.tr("在小区自己的窗口中查看和修改整份档案（也可在列表中双击或按回车）"))
         self.detail_button.clicked.connect(self.open_detail_requested)
         self.print_button = QPushButton(self.tr("打印档案(&P)…"))
         self.print_button.setToolTip(self.tr("预览并打印这个小区的档案（Ctrl+P）"))
@@ -244,7 +244,7 @@ class EstatePage(RegisterPage):
         super().__init__(context, ESTATES, title, parent=parent)
         self.filters = EstateFilters(self)
         self.filters.changed.connect(self.refresh)
-        self.layout_.insertWidget(1, self.filters)
+        self.layout_.insertWidget(2, self.filters)  # under the title and the record commands
         self.street_filter.currentIndexChanged.connect(self._street_chosen)
         self._neighbourhoods_asked = False
         self.panel = EstatePanel(self)
@@ -274,10 +274,11 @@ class EstatePage(RegisterPage):
             action.setEnabled(False)  # until an estate is chosen
         self.addAction(self.print_action)  # Ctrl+P while the page is shown
         # The list's context menu: the same commands as the panel's buttons.
-        detail_action = QAction(self.tr("查看全部信息(&V)…"), self)
+        detail_action = QAction(self.tr("打开档案(&O)…"), self)
         detail_action.triggered.connect(self.open_detail)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        self.view.addActions([detail_action, self.print_action, self.save_pdf_action])
+        self.view.insertAction(self.view.actions()[0], detail_action)  # the estate's own window comes first
+        self.view.addActions([self.print_action, self.save_pdf_action])
 
     def list_filter(self) -> ListFilter:
         return self.filters.narrow(super().list_filter())

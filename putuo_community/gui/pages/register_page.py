@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from datetime import date
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -22,7 +23,10 @@ from PySide6.QtWidgets import (
 
 from putuo_community.domain.changes import Changes
 from putuo_community.domain.fields import FieldType, Register
-from putuo_community.gui.detail_dialog import RecordDetailDialog
+from putuo_community.domain.registers import COMPANIES
+from putuo_community.domain.registers.dossier import section_of_register
+from putuo_community.gui.dialogs import RecordDialog, confirm_delete
+from putuo_community.gui.history_view import HistoryView, open_record_history
 from putuo_community.gui.list_columns import list_columns
 from putuo_community.gui.list_model import LazyListModel
 from putuo_community.gui.list_view import ListLayout, size_list_columns
@@ -81,6 +85,8 @@ class RegisterPage(Page):
 
     # The record under the cursor changed (None when nothing is selected).
     current_record_changed = Signal(object)
+    # An estate's own window is wanted: (estate id, dossier section key).
+    open_estate_requested = Signal(int, str)
 
     def __init__(
         self, context: PageContext, register: Register, title: str, description: str = "", parent: QWidget | None = None
@@ -88,7 +94,6 @@ class RegisterPage(Page):
         super().__init__(context, title, description or register.description, parent)
         self.register = register
         self.listing = listing_service(context.services)
-        self.detail_dialog: RecordDetailDialog | None = None
         self.company_window: CompanyWindow | None = None
         self._selected_id: int | None = None
         self._shown_search = ""  # the search the rows on screen were found with (for 匹配)
@@ -104,7 +109,7 @@ class RegisterPage(Page):
         self.search_edit = QLineEdit(self)
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setPlaceholderText(self._search_hint())
-        self.search_edit.setMinimumWidth(300)
+        self.search_edit.setMinimumWidth(220)
         self.search_edit.returnPressed.connect(self._search_now)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -119,14 +124,31 @@ class RegisterPage(Page):
         self.header.addWidget(search_label)
         self.header.addWidget(self.search_edit)
 
+        self.record_dialog: RecordDialog | None = None
+        self.record_history: HistoryView | None = None
+        self.new_button = QPushButton(self.tr("新建小区(&N)…") if register.is_estate else self.tr("新增(&N)…"), self)
+        self.new_button.setToolTip(self.tr("登记一条新的{register}记录").format(register=register.label))
+        self.new_button.clicked.connect(self.new_record)
+        self.edit_button = QPushButton(self.tr("修改…"), self)
+        self.edit_button.setToolTip(self.tr("修改所选记录（也可双击或按回车）"))
+        self.edit_button.clicked.connect(self.edit_current)
+        self.delete_button = QPushButton(self.tr("删除…"), self)
+        self.delete_button.setToolTip(self.tr("删除所选记录（Delete）；仍有记录挂在它下面时会拒绝并说明"))
+        self.delete_button.clicked.connect(self.delete_current)
+        # The record commands get a row of their own under the title: the header is full at 150 %.
+        self.actions_row = QHBoxLayout()
+        for button in (self.new_button, self.edit_button, self.delete_button):
+            self.actions_row.addWidget(button)
+        self.actions_row.addStretch(1)
+        self.layout_.addLayout(self.actions_row)
+
         self.export_task: LongTask | None = None
         self.export_button: QPushButton | None = None
         if register.key in LEDGER_KINDS:
             self.export_button = QPushButton(self.tr("导出台账(&E)…"), self)
             self.export_button.setToolTip(self.tr("把列表中的记录（按当前的街镇和搜索筛选）导出为 Excel 台账"))
             self.export_button.clicked.connect(self.export_ledger)
-            self.header.addSpacing(8)
-            self.header.addWidget(self.export_button)
+            self.actions_row.addWidget(self.export_button)
 
         self.model = LazyListModel(list_columns(register), self._fetch_rows, self)
         self.proxy = self.model  # filtering and sorting happen in the listing service; kept for callers
@@ -139,6 +161,7 @@ class RegisterPage(Page):
         self.model.sort_requested.connect(self._sort_requested)
         self.view.activated.connect(self.open_detail)
         self.view.selectionModel().currentRowChanged.connect(self._current_row_changed)
+        self._build_record_actions()
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setChildrenCollapsible(False)
@@ -366,19 +389,105 @@ class RegisterPage(Page):
         record = self.model.row_object(current.row()) if current.isValid() else None
         if record is not None:
             self._selected_id = record.id
+        self._update_record_buttons()
         self.current_record_changed.emit(record)
 
-    def open_detail(self, index: QModelIndex | QPersistentModelIndex | None = None) -> RecordDetailDialog | None:
-        """Double-click or Enter: every field of the record, read-only."""
+    def open_detail(self, index: QModelIndex | QPersistentModelIndex | None = None) -> QWidget | None:
+        """Double-click or Enter: an estate's own window, a company's window, any other record's form."""
         if index is None or isinstance(index, bool):
             index = self.view.currentIndex()
         if not index.isValid():
             return None
         record = self.model.row_object(index.row())
-        if record is not None and self.register.key == "companies":
-            self.open_company(record)
+        if record is None:
             return None
-        return self.show_detail(record) if record is not None else None
+        if self.register.is_estate:
+            self.open_estate_requested.emit(record.id, "basic")
+            return None
+        if self.register.key == COMPANIES.key:
+            return self.open_company(record)
+        return self.edit_record(record)
+
+    # -- records ---------------------------------------------------------------------------
+
+    def _build_record_actions(self) -> None:
+        """The list's context menu and keys: the same commands as the buttons, and the record's history."""
+        edit_action = QAction(self.tr("修改(&E)…"), self.view)
+        edit_action.triggered.connect(self.edit_current)
+        delete_action = QAction(self.tr("删除(&D)…"), self.view)
+        delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        delete_action.triggered.connect(self.delete_current)
+        history_action = QAction(self.tr("变更记录(&H)…"), self.view)
+        history_action.triggered.connect(self.show_history)
+        actions = [edit_action, delete_action, history_action]
+        if self.register.estate_field:
+            dossier_action = QAction(self.tr("打开所在小区档案(&O)"), self.view)
+            dossier_action.triggered.connect(self.open_estate_of_current)
+            actions.insert(0, dossier_action)
+        self.view.addActions(actions)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.record_actions = actions
+        self._update_record_buttons()
+
+    def _update_record_buttons(self) -> None:
+        chosen = self.current_record() is not None
+        self.edit_button.setEnabled(chosen)
+        self.delete_button.setEnabled(chosen)
+        for action in self.record_actions:
+            action.setEnabled(chosen)
+
+    def _open_dialog(self, dialog: RecordDialog) -> RecordDialog:
+        if self.record_dialog is not None:
+            self.record_dialog.close()
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.destroyed.connect(self._record_dialog_gone)
+        self.record_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _record_dialog_gone(self) -> None:
+        self.record_dialog = None
+
+    def new_record(self) -> RecordDialog:
+        """A new record; on a 街镇-filtered estate list the 街镇 is filled in."""
+        preset = {"street_id": self.street_id} if self.register.is_estate and self.street_id is not None else {}
+        dialog = RecordDialog.for_new(self.context.services, self.register, self, preset=preset, fixed=())
+        if self.register.is_estate:
+            dialog.saved.connect(self._estate_created)
+        return self._open_dialog(dialog)
+
+    def _estate_created(self, _register: str, estate_id: int) -> None:
+        self.open_estate_requested.emit(estate_id, "buildings")  # go on with the new estate's dossier
+
+    def edit_record(self, record: Record) -> RecordDialog:
+        return self._open_dialog(RecordDialog.for_record(self.context.services, record, self))
+
+    def edit_current(self) -> RecordDialog | None:
+        record = self.current_record()
+        return self.edit_record(record) if record is not None else None
+
+    def delete_current(self) -> bool:
+        record = self.current_record()
+        return confirm_delete(self.context.services, record, self) if record is not None else False
+
+    def open_estate_of_current(self) -> None:
+        record = self.current_record()
+        if record is None:
+            return
+        if self.register.is_estate:
+            self.open_estate_requested.emit(record.id, "basic")
+            return
+        estate_id = record.values.get(self.register.estate_field)
+        if estate_id is not None:
+            self.open_estate_requested.emit(int(estate_id), section_of_register(self.register.key))
+
+    def show_history(self) -> HistoryView | None:
+        record = self.current_record()
+        if record is None:
+            return None
+        self.record_history = open_record_history(self.context.services, self.context.runner, record, self)
+        return self.record_history
 
     def open_company(self, record: Record) -> CompanyWindow:
         """A company's window: its estates, managers, contracts and credit ledger. One window, reused."""
@@ -412,11 +521,3 @@ class RegisterPage(Page):
         window = self.window()
         if isinstance(window, QMainWindow):
             window.statusBar().showMessage(text.replace("\n", " "), STATUS_MESSAGE_MS)
-
-    def show_detail(self, record: Record) -> RecordDetailDialog:
-        if self.detail_dialog is not None:  # one at a time
-            self.detail_dialog.close()
-            self.detail_dialog.deleteLater()
-        self.detail_dialog = RecordDetailDialog(self.register, record, self)
-        self.detail_dialog.open()
-        return self.detail_dialog
