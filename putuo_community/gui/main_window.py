@@ -11,6 +11,7 @@ from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -26,6 +27,7 @@ from putuo_community.domain.changes import Changes
 from putuo_community.domain.registers import COMMITTEE_TERMS, COMPANIES, LIFT_PROJECTS, LIFTS, MANAGERS, PROJECTS
 from putuo_community.gui.changes import ChangeHub
 from putuo_community.gui.dialogs import RecordDialog
+from putuo_community.gui.dialogs.slot import DialogSlot
 from putuo_community.gui.estate_window import EstateWindow
 from putuo_community.gui.first_start import FirstStartPanel
 from putuo_community.gui.long_task import LongTask, run_long_task
@@ -81,7 +83,7 @@ class MainWindow(QMainWindow):
         self.demo = demo  # this window shows the demo district, not the user's archive
         self.demo_windows: list[MainWindow] = []
         self.demo_task: LongTask | None = None
-        self.new_estate_dialog: RecordDialog | None = None
+        self.dialogs = DialogSlot(self)
         self.estates_empty = False
         self.settings = settings if settings is not None else window_settings()
         self.remember_state = remember_state  # False for smoke runs: they must not change the user's profile
@@ -322,18 +324,13 @@ class MainWindow(QMainWindow):
             page.open_wizard()
 
     def new_estate(self) -> RecordDialog:
-        if self.new_estate_dialog is not None:
-            self.new_estate_dialog.close()
         dialog = RecordDialog.for_new(self.services, "estates", self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(self._estate_created)
-        dialog.destroyed.connect(self._new_estate_dialog_gone)
-        self.new_estate_dialog = dialog
-        dialog.open()
-        return dialog
+        return self.dialogs.open(dialog)
 
-    def _new_estate_dialog_gone(self) -> None:
-        self.new_estate_dialog = None
+    @property
+    def new_estate_dialog(self) -> QDialog | None:
+        return self.dialogs.dialog
 
     def _estate_created(self, _register: str, estate_id: int) -> None:
         self.open_estate(estate_id, "buildings")  # go on with the new estate's dossier

@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from gui_helpers import make_company, make_estate, wait_loaded
+from gui_helpers import Answers, make_company, make_estate, wait_loaded
 from PySide6.QtCore import QLocale, QSettings
+from PySide6.QtWidgets import QMessageBox
 
+from putuo_community.gui.dialogs import record_dialog as record_dialog_module
 from putuo_community.gui.main_window import MainWindow
 from putuo_community.services import Services
 
@@ -36,6 +38,17 @@ def _garbage_collected_on_the_gui_thread() -> Iterator[None]:
     gc.collect()
     if was_enabled:
         gc.enable()
+
+
+@pytest.fixture
+def answers(monkeypatch: pytest.MonkeyPatch) -> Answers:
+    """Message boxes and the save question answered by `Answers`, which remembers what they said."""
+    fake = Answers()
+    monkeypatch.setattr(record_dialog_module, "ask_to_save", fake.ask_to_save)
+    monkeypatch.setattr(QMessageBox, "question", fake.question)
+    monkeypatch.setattr(QMessageBox, "warning", fake.warning)
+    monkeypatch.setattr(QMessageBox, "information", fake.information)
+    return fake
 
 
 @pytest.fixture(autouse=True)

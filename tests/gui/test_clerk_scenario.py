@@ -15,27 +15,18 @@ from typing import Any
 
 import pytest
 from gui_helpers import Answers, type_text
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit
 
 from putuo_community.gui.dialogs import ConflictDialog, RecordDialog
-from putuo_community.gui.dialogs import record_dialog as record_dialog_module
 from putuo_community.gui.estate_window import EstateWindow
 from putuo_community.gui.main_window import MainWindow
 from putuo_community.paths import DataPaths
 from putuo_community.services import Services
 from putuo_community.storage.database import open_database
 
+pytestmark = pytest.mark.usefixtures("answers")  # message boxes answered, never left open
+
 FIVE_MEMBERS = (("周建华", "主任"), ("陈丽", "副主任"), ("王强", "委员"), ("李梅", "委员"), ("赵刚", "委员"))
-
-
-@pytest.fixture(autouse=True)
-def answers(monkeypatch: pytest.MonkeyPatch) -> Answers:
-    fake = Answers()
-    monkeypatch.setattr(record_dialog_module, "ask_to_save", fake.ask_to_save)
-    monkeypatch.setattr(QMessageBox, "question", fake.question)
-    monkeypatch.setattr(QMessageBox, "warning", fake.warning)
-    monkeypatch.setattr(QMessageBox, "information", fake.information)
-    return fake
 
 
 @pytest.fixture

@@ -9,11 +9,9 @@ from typing import Any
 import pytest
 from gui_helpers import Answers, line_edit, make_estate, make_lift, type_text
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
 
 from putuo_community.domain.registers.dossier import DOSSIER_SECTIONS, SECTIONS_BY_KEY
 from putuo_community.gui.dialogs import RecordDialog
-from putuo_community.gui.dialogs import record_dialog as record_dialog_module
 from putuo_community.gui.estate_window import EstateWindow
 from putuo_community.gui.estate_window.tables import RecordTableBox
 from putuo_community.gui.history_view import HistoryView
@@ -21,15 +19,7 @@ from putuo_community.gui.main_window import MainWindow
 from putuo_community.gui.worker import BackgroundRunner
 from putuo_community.services import Services
 
-
-@pytest.fixture(autouse=True)
-def answers(monkeypatch: pytest.MonkeyPatch) -> Answers:
-    fake = Answers()
-    monkeypatch.setattr(record_dialog_module, "ask_to_save", fake.ask_to_save)
-    monkeypatch.setattr(QMessageBox, "question", fake.question)
-    monkeypatch.setattr(QMessageBox, "warning", fake.warning)
-    monkeypatch.setattr(QMessageBox, "information", fake.information)
-    return fake
+pytestmark = pytest.mark.usefixtures("answers")  # message boxes answered, never left open
 
 
 @pytest.fixture

@@ -12,20 +12,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from putuo_community.gui.dialogs import ConflictDialog, RecordDialog, SaveChoice, confirm_delete
-from putuo_community.gui.dialogs import record_dialog as record_dialog_module
 from putuo_community.paths import DataPaths
 from putuo_community.services import Services
 from putuo_community.storage.database import open_database
 
-
-@pytest.fixture(autouse=True)
-def answers(monkeypatch: pytest.MonkeyPatch) -> Answers:
-    fake = Answers()
-    monkeypatch.setattr(record_dialog_module, "ask_to_save", fake.ask_to_save)
-    monkeypatch.setattr(QMessageBox, "question", fake.question)
-    monkeypatch.setattr(QMessageBox, "warning", fake.warning)
-    monkeypatch.setattr(QMessageBox, "information", fake.information)
-    return fake
+pytestmark = pytest.mark.usefixtures("answers")  # message boxes answered, never left open
 
 
 def shown(qtbot: Any, dialog: RecordDialog) -> RecordDialog:

@@ -7,23 +7,13 @@ from typing import Any
 import pytest
 from gui_helpers import Answers, make_lift, wait_loaded
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
 
 from putuo_community.gui.dialogs import RecordDialog
-from putuo_community.gui.dialogs import record_dialog as record_dialog_module
 from putuo_community.gui.main_window import MainWindow
 from putuo_community.gui.pages.register_page import RegisterPage
 from putuo_community.services import Services
 
-
-@pytest.fixture(autouse=True)
-def answers(monkeypatch: pytest.MonkeyPatch) -> Answers:
-    fake = Answers()
-    monkeypatch.setattr(record_dialog_module, "ask_to_save", fake.ask_to_save)
-    monkeypatch.setattr(QMessageBox, "question", fake.question)
-    monkeypatch.setattr(QMessageBox, "warning", fake.warning)
-    monkeypatch.setattr(QMessageBox, "information", fake.information)
-    return fake
+pytestmark = pytest.mark.usefixtures("answers")  # message boxes answered, never left open
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -34,6 +35,7 @@ from putuo_community.domain.registers import ESTATES, get_register
 from putuo_community.domain.registers.dossier import DOSSIER_SECTIONS, SECTIONS_BY_KEY, DossierTable, section_of_gap
 from putuo_community.gui.changes import ChangeHub
 from putuo_community.gui.dialogs import RecordDialog, confirm_delete
+from putuo_community.gui.dialogs.slot import DialogSlot
 from putuo_community.gui.estate_window.tables import RecordTableBox, fit_height
 from putuo_community.gui.history_view import HistoryView, open_record_history
 from putuo_community.gui.models import Column, RowTableModel
@@ -65,7 +67,7 @@ class EstateWindow(QMainWindow):
         self.hub = ChangeHub(services.changes, self)
         self.hub.changed.connect(self.apply_changes)
         self.boxes: dict[str, RecordTableBox] = {}
-        self.dialog: RecordDialog | None = None
+        self.dialogs = DialogSlot(self)
         self.record_history: HistoryView | None = None
         self.history_view: HistoryView | None = None
         self._linked: set[str] = set()  # tables within another already following its choice
@@ -347,22 +349,15 @@ class EstateWindow(QMainWindow):
 
     # -- editing ---------------------------------------------------------------------------------
 
-    def _open(self, dialog: RecordDialog) -> RecordDialog:
-        if self.dialog is not None:
-            self.dialog.close()
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.destroyed.connect(self._dialog_gone)
-        self.dialog = dialog
-        dialog.open()
-        return dialog
-
-    def _dialog_gone(self) -> None:
-        self.dialog = None
+    @property
+    def dialog(self) -> QDialog | None:
+        """The record form open over this window, if any."""
+        return self.dialogs.dialog
 
     def edit_estate(self) -> RecordDialog | None:
         if self.dossier is None:
             return None
-        return self._open(RecordDialog.for_record(self.services, self.dossier.estate, self))
+        return self.dialogs.open(RecordDialog.for_record(self.services, self.dossier.estate, self))
 
     def preset_for(self, register_key: str) -> dict[str, Any]:
         """What a new record of `register_key` starts with here: this estate, the chosen parent, the company."""
@@ -380,12 +375,14 @@ class EstateWindow(QMainWindow):
         return preset
 
     def new_record(self, register_key: str) -> RecordDialog:
-        return self._open(RecordDialog.for_new(self.services, register_key, self, preset=self.preset_for(register_key)))
+        return self.dialogs.open(
+            RecordDialog.for_new(self.services, register_key, self, preset=self.preset_for(register_key))
+        )
 
     def edit_record(self, record: Record) -> RecordDialog:
         register = get_register(record.register)
         fixed = [k for k in (register.estate_field, register.parent_field) if k]
-        return self._open(RecordDialog.for_record(self.services, record, self, fixed=fixed))
+        return self.dialogs.open(RecordDialog.for_record(self.services, record, self, fixed=fixed))
 
     def delete_record(self, record: Record) -> bool:
         return confirm_delete(self.services, record, self)

@@ -12,6 +12,7 @@ from datetime import date
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -26,6 +27,7 @@ from putuo_community.domain.fields import FieldType, Register
 from putuo_community.domain.registers import COMPANIES
 from putuo_community.domain.registers.dossier import section_of_register
 from putuo_community.gui.dialogs import RecordDialog, confirm_delete
+from putuo_community.gui.dialogs.slot import DialogSlot
 from putuo_community.gui.history_view import HistoryView, open_record_history
 from putuo_community.gui.list_columns import list_columns
 from putuo_community.gui.list_model import LazyListModel
@@ -124,7 +126,7 @@ class RegisterPage(Page):
         self.header.addWidget(search_label)
         self.header.addWidget(self.search_edit)
 
-        self.record_dialog: RecordDialog | None = None
+        self.dialogs = DialogSlot(self)
         self.record_history: HistoryView | None = None
         self.new_button = QPushButton(self.tr("新建小区(&N)…") if register.is_estate else self.tr("新增(&N)…"), self)
         self.new_button.setToolTip(self.tr("登记一条新的{register}记录").format(register=register.label))
@@ -437,17 +439,10 @@ class RegisterPage(Page):
         for action in self.record_actions:
             action.setEnabled(chosen)
 
-    def _open_dialog(self, dialog: RecordDialog) -> RecordDialog:
-        if self.record_dialog is not None:
-            self.record_dialog.close()
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.destroyed.connect(self._record_dialog_gone)
-        self.record_dialog = dialog
-        dialog.open()
-        return dialog
-
-    def _record_dialog_gone(self) -> None:
-        self.record_dialog = None
+    @property
+    def record_dialog(self) -> QDialog | None:
+        """The record form open over this page, if any."""
+        return self.dialogs.dialog
 
     def new_record(self) -> RecordDialog:
         """A new record; on a 街镇-filtered estate list the 街镇 is filled in."""
@@ -455,13 +450,13 @@ class RegisterPage(Page):
         dialog = RecordDialog.for_new(self.context.services, self.register, self, preset=preset, fixed=())
         if self.register.is_estate:
             dialog.saved.connect(self._estate_created)
-        return self._open_dialog(dialog)
+        return self.dialogs.open(dialog)
 
     def _estate_created(self, _register: str, estate_id: int) -> None:
         self.open_estate_requested.emit(estate_id, "buildings")  # go on with the new estate's dossier
 
     def edit_record(self, record: Record) -> RecordDialog:
-        return self._open_dialog(RecordDialog.for_record(self.context.services, record, self))
+        return self.dialogs.open(RecordDialog.for_record(self.context.services, record, self))
 
     def edit_current(self) -> RecordDialog | None:
         record = self.current_record()
