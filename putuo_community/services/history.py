@@ -123,18 +123,28 @@ class ChangeWriter:
         if self._copy_in_database(register, records, fixed):
             self.changes.created(register.key, (rid for rid, _ in records), self._own_estates(register, records))
             return
-        rows = [
+        rows = self._snapshot_rows(register, records, fixed, "new_value")
+        self._write(rows)
+        self.changes.created(register.key, (row["record_id"] for row in rows), (row["estate_id"] for row in rows))
+
+    def _snapshot_rows(
+        self,
+        register: Register,
+        records: Sequence[tuple[int, Mapping[str, Any]]],
+        fixed: dict[str, Any],
+        column: str,
+    ) -> list[dict[str, Any]]:
+        """A history row per created or deleted record, its values as JSON in `column` (new_value / old_value)."""
+        return [
             {
                 **fixed,
                 "record_id": record_id,
                 "record_title": self._title(register, values),
                 "estate_id": self._estate(register, record_id, values),
-                "new_value": _snapshot(register, values),
+                column: _snapshot(register, values),
             }
             for record_id, values in records
         ]
-        self._write(rows)
-        self.changes.created(register.key, (row["record_id"] for row in rows), (row["estate_id"] for row in rows))
 
     def _own_estates(self, register: Register, records: Sequence[tuple[int, Mapping[str, Any]]]) -> set[int | None]:
         """The estates of records that name theirs (or are estates), without asking the database."""
@@ -205,16 +215,6 @@ class ChangeWriter:
         """History for removed records: their last values as JSON, so nothing is lost for good."""
         if not records:
             return
-        fixed = self._fixed(register, "删除")
-        rows = [
-            {
-                **fixed,
-                "record_id": record_id,
-                "record_title": self._title(register, values),
-                "estate_id": self._estate(register, record_id, values),
-                "old_value": _snapshot(register, values),
-            }
-            for record_id, values in records
-        ]
+        rows = self._snapshot_rows(register, records, self._fixed(register, "删除"), "old_value")
         self._write(rows)
         self.changes.deleted(register.key, (row["record_id"] for row in rows), (row["estate_id"] for row in rows))
