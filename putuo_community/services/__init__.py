@@ -13,6 +13,7 @@ from putuo_community.services.credit import CreditService
 from putuo_community.services.dossier import DossierService
 from putuo_community.services.importing import ImportService
 from putuo_community.services.ledgers import LedgerService
+from putuo_community.services.listing import ListingService
 from putuo_community.services.lookups import LookupService
 from putuo_community.services.mappings import MappingStore
 from putuo_community.services.overview import OverviewService
@@ -41,6 +42,7 @@ class Services:
     history: HistoryService
     overview: OverviewService
     queries: QueryService
+    listing: ListingService
     reminders: ReminderService
     credit: CreditService
     imports: ImportService
@@ -74,6 +76,7 @@ class Services:
             history=HistoryService(database),
             overview=OverviewService(database),
             queries=QueryService(database),
+            listing=ListingService(database, credit),
             reminders=ReminderService(database),
             credit=credit,
             imports=ImportService(database, user=who, mappings=mappings),

@@ -20,7 +20,6 @@ from putuo_community.gui import crash
 from putuo_community.gui.application import qt_message_handler
 from putuo_community.gui.crash import CrashDialog, ExceptionRouter
 from putuo_community.gui.main_window import MainWindow
-from putuo_community.gui.pages.register_page import listing_service
 from putuo_community.gui.worker import BackgroundRunner, Progress
 
 
@@ -168,7 +167,7 @@ def test_shutdown_waits_for_running_work(qtbot) -> None:
 
 def test_a_page_that_cannot_read_says_so_and_recovers(qtbot, window: MainWindow, boxes, bugs, monkeypatch) -> None:
     page = window.page("estates")
-    listing = listing_service(window.context.services)  # where the list pages read their order
+    listing = window.context.services.listing  # where the list pages read their order
     original = listing.ordered_ids
 
     def locked(*_args: Any, **_kwargs: Any) -> None:

@@ -38,9 +38,9 @@ from putuo_community.gui.pages.base import Page, PageContext, fill_street_combo,
 from putuo_community.gui.pages.company_window import CompanyWindow
 from putuo_community.gui.pages.export_page import export_ledger
 from putuo_community.gui.widgets import make_table_view
-from putuo_community.services import Record, Services
+from putuo_community.services import Record
 from putuo_community.services.importing import IMPORT_KINDS
-from putuo_community.services.listing import ListFilter, ListingService, ListRow, ListSort
+from putuo_community.services.listing import ListFilter, ListRow, ListSort
 from putuo_community.services.queries import street_filter_kind
 
 SEARCH_DELAY_MS = 300  # wait for the clerk to stop typing before querying
@@ -70,18 +70,6 @@ COMPUTED_INPUTS = {
 }
 
 
-def listing_service(services: Services) -> ListingService:
-    """One listing service per `Services` (it keeps district-wide figures until the next write).
-
-    Until the composition root builds it as `services.listing`, the first page to ask builds it there.
-    """
-    found = getattr(services, "listing", None)
-    if not isinstance(found, ListingService):
-        found = ListingService(services.database, services.credit)
-        services.listing = found  # type: ignore[attr-defined]
-    return found
-
-
 class RegisterPage(Page):
     """The records of one register. Registers with a 街镇 (or an estate) get a 街镇 filter."""
 
@@ -95,7 +83,7 @@ class RegisterPage(Page):
     ) -> None:
         super().__init__(context, title, description or register.description, parent)
         self.register = register
-        self.listing = listing_service(context.services)
+        self.listing = context.services.listing
         self.company_window: CompanyWindow | None = None
         self._selected_id: int | None = None
         self._shown_search = ""  # the search the rows on screen were found with (for 匹配)
