@@ -176,3 +176,57 @@ def test_the_real_reminder_service_has_the_shape_the_page_reads(services: Servic
 
     assert set(Reminder.__dataclass_fields__) == set(FakeReminder.__dataclass_fields__)
     assert services.reminders.list(today=date(2026, 1, 1)) == []
+
+
+def shown_estates(page: RemindersPage) -> list[str]:
+    return [page.model.row_object(row).estate_name for row in range(page.model.rowCount())]
+
+
+def column_of(page: RemindersPage, header: str) -> int:
+    return [page.model.headerData(c, Qt.Orientation.Horizontal) for c in range(page.model.columnCount())].index(header)
+
+
+@pytest.mark.usefixtures("chinese_locale")  # before the page: its sort keys are computed as it loads
+def test_a_header_click_sorts_in_chinese_order_blanks_last_and_a_reload_keeps_it(
+    qtbot, page: RemindersPage, fake_reminders: FakeReminders
+) -> None:
+    estate = column_of(page, "小区")
+    page.view.sortByColumn(estate, Qt.SortOrder.AscendingOrder)
+    qtbot.waitUntil(lambda: shown_estates(page) == ["曹杨新村", "万里城", ""])  # cáo before wàn
+    page.view.sortByColumn(estate, Qt.SortOrder.DescendingOrder)
+    assert shown_estates(page) == ["万里城", "曹杨新村", ""]
+    calls = len(fake_reminders.calls)
+    page.refresh()
+    qtbot.waitUntil(lambda: len(fake_reminders.calls) > calls and not page.loading)
+    assert shown_estates(page) == ["万里城", "曹杨新村", ""]
+    page.view.sortByColumn(column_of(page, "到期日"), Qt.SortOrder.AscendingOrder)
+    qtbot.waitUntil(lambda: shown_subjects(page)[0] == "第3届业委会（2026-04-30届满）")
+    assert [page.model.row_object(r).due_on for r in range(3)] == [
+        date(2025, 11, 30),
+        date(2026, 2, 1),
+        date(2026, 5, 1),
+    ]
+
+
+def test_search_and_category_together_keep_the_reminder_the_cursor_is_on(qtbot, page: RemindersPage) -> None:
+    row = shown_subjects(page).index("电梯 31103100000000000016")
+    page.view.setCurrentIndex(page.model.index(row, 2))
+    page.category_filter.setCurrentIndex(page.category_filter.findData("电梯"))
+    page.search_edit.setText("万里 评估")
+    assert shown_subjects(page) == ["电梯 31103100000000000016"]
+    assert page.view.currentIndex().row() == 0
+    assert page.view.currentIndex().column() == 2
+    page.search_edit.setText("万里 曹杨")  # every word must be found
+    assert page.model.rowCount() == 0
+    assert page.status_text.endswith("0 条提醒，其中 0 条已逾期")
+    page.search_edit.setText("")  # back where the cursor was, though it was hidden a moment
+    page.category_filter.setCurrentIndex(0)
+    assert page.model.rowCount() == 3
+    assert page.model.row_object(page.view.currentIndex().row()).subject == "电梯 31103100000000000016"
+
+
+def test_the_filtered_and_sorted_model_passes_qt_model_tester(qtbot, qtmodeltester, page: RemindersPage) -> None:
+    page.view.sortByColumn(column_of(page, "事项"), Qt.SortOrder.AscendingOrder)
+    qtbot.waitUntil(lambda: not page.model.missing_sort_keys())
+    page.search_edit.setText("曹杨")
+    qtmodeltester.check(page.model, force_py=True)

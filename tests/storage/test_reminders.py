@@ -174,3 +174,133 @@ def test_formation_reminder_for_an_estate_without_a_committee(services: Services
     assert len(found) == 1
     assert found[0].due_on == date(2026, 7, 31)  # first delivery + 2 years + 60 days
     assert found[0].overdue
+
+
+# -- date and record edges: the queries leave out only what no rule could remind of -----------
+
+
+def _lift(services: Services, estate_id: int, code: str, **values: object) -> None:
+    services.records.create(
+        "lifts", {"estate_id": estate_id, "registration_code": code, "remote_monitoring": True, **values}
+    )
+
+
+def test_a_lift_first_used_on_2_29_is_due_on_2_28_fifteen_years_on(services: Services, estate_id: int) -> None:
+    _lift(services, estate_id, "31103101072012020001", first_use_on=date(2012, 2, 29))
+    # The horizon (today + 90 days) is 2027-02-28 exactly: the day the rule clamps 2-29 to.
+    found = _by_rule(services.reminders.list(today=date(2026, 11, 30)), rules.LIFT_ASSESSMENT)
+    assert [(r.due_on, r.overdue) for r in found] == [(date(2027, 2, 28), False)]
+    assert not services.reminders.list(today=date(2026, 11, 29))  # horizon 2027-02-27: not yet
+
+
+def test_an_assessment_on_the_15th_anniversary_counts_and_the_day_before_does_not(
+    services: Services, estate_id: int
+) -> None:
+    _lift(services, estate_id, "31103101072008020001", first_use_on=date(2008, 2, 29), assessed_on=date(2023, 2, 28))
+    _lift(services, estate_id, "31103101072008020002", first_use_on=date(2008, 2, 29), assessed_on=date(2023, 2, 27))
+    found = _by_rule(services.reminders.list(today=TODAY), rules.LIFT_ASSESSMENT)
+    assert [r.subject for r in found] == ["电梯 31103101072008020002"]
+    assert found[0].due_on == date(2023, 2, 28)
+
+
+def test_a_class_one_risk_is_reminded_until_its_action_is_done(services: Services, estate_id: int) -> None:
+    young = {"first_use_on": date(2020, 1, 1), "assessed_on": date(2026, 5, 1), "risk_class": "Ⅰ类"}
+    _lift(services, estate_id, "31103101072020010001", **young)  # no action status recorded
+    _lift(services, estate_id, "31103101072020010002", **young, action_status="实施中")
+    _lift(services, estate_id, "31103101072020010003", **young, action_status="已完成")
+    found = _by_rule(services.reminders.list(today=TODAY), rules.LIFT_ASSESSMENT)
+    assert sorted(r.subject for r in found) == ["电梯 31103101072020010001", "电梯 31103101072020010002"]
+    assert all(r.overdue and r.due_on == date(2026, 5, 1) for r in found)
+
+
+def test_monitoring_not_recorded_counts_as_missing(services: Services, estate_id: int) -> None:
+    _lift(services, estate_id, "31103101072020010001", first_use_on=date(2020, 1, 1), remote_monitoring=None)
+    assert not services.reminders.list(today=date(2027, 10, 1))  # the deadline is 90 days and one away
+    found = _by_rule(services.reminders.list(today=date(2027, 10, 1), horizon_days=91), rules.LIFT_REMOTE_MONITORING)
+    assert [r.due_on for r in found] == [date(2027, 12, 31)]
+
+
+def test_the_renewal_watch_starts_six_months_before_a_month_end(services: Services, estate_id: int) -> None:
+    services.records.create(
+        "committee_terms",
+        {"estate_id": estate_id, "term_no": 2, "start_on": date(2021, 9, 1), "end_on": date(2026, 8, 31)},
+    )
+    # 2026-08-31 − 6 months clamps to 2026-02-28: watched from that day, not the day before.
+    found = _by_rule(services.reminders.list(today=date(2026, 2, 28)), rules.RENEWAL_REPORT)
+    assert [r.due_on for r in found] == [date(2026, 3, 31)]
+    assert not services.reminders.list(today=date(2026, 2, 27))
+
+
+def test_only_the_latest_term_is_watched_and_a_dissolved_one_not_at_all(services: Services, estate_id: int) -> None:
+    services.records.create(
+        "committee_terms",
+        {"estate_id": estate_id, "term_no": 3, "start_on": date(2025, 1, 1), "end_on": date(2029, 12, 31)},
+    )
+    services.records.create(  # recorded later, but an earlier term that ended without any 换届 step
+        "committee_terms",
+        {"estate_id": estate_id, "term_no": 2, "start_on": date(2020, 1, 1), "end_on": date(2024, 12, 31)},
+    )
+    assert services.reminders.list(today=TODAY) == []
+    services.records.create(
+        "committee_terms",
+        {
+            "estate_id": estate_id,
+            "term_no": 4,
+            "start_on": date(2023, 1, 1),
+            "end_on": date(2026, 12, 31),  # within the watch: reminded, were it not dissolved
+            "dissolved_on": date(2026, 6, 1),
+        },
+    )
+    assert services.reminders.list(today=TODAY) == []  # no formation reminder either: it had terms
+
+
+def test_the_current_contract_is_the_last_started_the_first_recorded_on_a_tie(
+    services: Services, estate_id: int
+) -> None:
+    first = services.records.create("companies", {"name": "上海真如物业管理有限公司"})
+    second = services.records.create("companies", {"name": "上海长征物业管理有限公司"})
+    for company, filed in ((first, None), (second, date(2026, 2, 1))):
+        services.records.create(
+            "contracts",
+            {
+                "estate_id": estate_id,
+                "company_id": company,
+                "kind": "物业服务",
+                "start_on": date(2026, 1, 1),
+                "end_on": date(2030, 12, 31),
+                "filed_on": filed,
+            },
+        )
+    found = services.reminders.list(today=TODAY)
+    assert [r.rule for r in found] == [rules.CONTRACT_FILING]  # the first one recorded: not filed
+    services.records.create(
+        "contracts",
+        {
+            "estate_id": estate_id,
+            "company_id": second,
+            "kind": "物业服务",
+            "start_on": date(2026, 6, 1),
+            "terminated_on": date(2026, 9, 1),
+        },
+    )
+    assert services.reminders.list(today=TODAY) == []  # the latest one was terminated
+
+
+def test_a_newer_fund_snapshot_above_thirty_percent_ends_the_reminder(services: Services, estate_id: int) -> None:
+    for as_of, balance in ((date(2026, 9, 30), "299999.99"), (date(2026, 6, 30), "100000.00")):
+        services.records.create(
+            "funds",
+            {"estate_id": estate_id, "as_of": as_of, "initial_amount": Decimal(1_000_000), "balance": Decimal(balance)},
+        )
+    topup = _by_rule(services.reminders.list(today=TODAY), rules.FUND_TOPUP)
+    assert [r.subject for r in topup] == ["截至2026-09-30"]  # the latest, though recorded first
+    services.records.create(
+        "funds",
+        {
+            "estate_id": estate_id,
+            "as_of": date(2026, 10, 31),
+            "initial_amount": Decimal(1_000_000),
+            "balance": Decimal("300000.00"),
+        },
+    )
+    assert not _by_rule(services.reminders.list(today=TODAY), rules.FUND_TOPUP)

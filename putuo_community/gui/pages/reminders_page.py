@@ -59,6 +59,7 @@ class RemindersPage(Page):
         self.model = ReminderTableModel(self)
         self.model.sort_keys_wanted.connect(self._compute_sort_keys)
         self._sort_keys_task: Task | None = None
+        self._cursor: tuple[Any, int] | None = None  # the reminder the cursor is on, and its column
         self.view = make_table_view(self)
         self.view.setModel(self.model)
         size_columns(self.view, self.model)
@@ -156,14 +157,16 @@ class RemindersPage(Page):
 
     @contextmanager
     def _current_kept(self) -> Iterator[None]:
-        """Keep the reminder the cursor is on through a filter or reload, if it is still shown."""
+        """Keep the cursor on its reminder through a filter or a reload; when a filter hides it,
+        the cursor comes back to it once it is shown again."""
         index = self.view.currentIndex()
-        current = self.model.row_object(index.row()) if index.isValid() else None
-        column = max(index.column(), 0)
+        if index.isValid():
+            self._cursor = (self.model.row_object(index.row()), index.column())
         yield
-        if current is None or self.view.currentIndex().isValid():
+        if self._cursor is None or self.view.currentIndex().isValid():
             return
-        row = self.model.row_of(current)
+        reminder, column = self._cursor
+        row = self.model.row_of(reminder)
         if row is not None:
             self.view.setCurrentIndex(self.model.index(row, column))
 
