@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -25,7 +26,6 @@ from PySide6.QtWidgets import (
 from putuo_community.domain.changes import Changes
 from putuo_community.domain.credit import WarningLevel
 from putuo_community.domain.registers import ESTATES, REGISTERS
-from putuo_community.gui.dossier_preview import DossierPreviewDialog
 from putuo_community.gui.list_columns import level_text
 from putuo_community.gui.long_task import LongTask, export_to_file, run_long_task
 from putuo_community.gui.models import field_text
@@ -37,6 +37,9 @@ from putuo_community.services import Record
 from putuo_community.services.dossier import safe_file_name
 from putuo_community.services.listing import COMMITTEE_STATES, ListFilter
 from putuo_community.services.overview import SectionCount
+
+if TYPE_CHECKING:
+    from putuo_community.gui.dossier_preview import DossierPreviewDialog
 
 SECTIONS_DELAY_MS = 150
 
@@ -362,6 +365,8 @@ class EstatePage(RegisterPage):
         return self.dossier_task
 
     def show_preview(self, pdf: bytes, title: str) -> DossierPreviewDialog:
+        from putuo_community.gui.dossier_preview import DossierPreviewDialog  # QtPdf loads with the first preview
+
         if self.preview_dialog is not None:  # one at a time
             self.preview_dialog.close()
         dialog = DossierPreviewDialog(pdf, title, self.window())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, Qt
 from PySide6.QtGui import QAction, QColor
@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 
 from putuo_community.domain.errors import UserError
 from putuo_community.gui.i18n import translator
-from putuo_community.gui.import_wizard import ImportWizard
 from putuo_community.gui.models import Column, RegisterSummaryModel, RowSortProxy, RowTableModel, native_sort_value
 from putuo_community.gui.pages.base import Page, PageContext
 from putuo_community.gui.widgets import make_table_view, size_columns
@@ -30,6 +29,9 @@ from putuo_community.services.batches import BatchInfo
 from putuo_community.services.importing import IMPORT_KINDS
 from putuo_community.services.overview import RegisterSummary
 from putuo_community.services.templates import write_import_template
+
+if TYPE_CHECKING:
+    from putuo_community.gui.import_wizard import ImportWizard
 
 log = logging.getLogger(__name__)
 
@@ -222,6 +224,8 @@ class ImportPage(Page):
         if self.wizard is not None and self.wizard.isVisible():
             self.wizard.raise_()
             return self.wizard
+        from putuo_community.gui.import_wizard import ImportWizard  # loads with the first import, not at start
+
         wizard = ImportWizard(self.context.services, self.context.runner, self.window())
         wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         wizard.imported.connect(self._imported)
