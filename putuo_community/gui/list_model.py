@@ -4,6 +4,8 @@ As Anki's browser table does: filtering and sorting happen in the listing servic
 the UI thread, and give the model the list's ids in order; the model then reads the rows
 of the block the view paints (one bounded query) and keeps a few thousand of them.
 Following a change moves, inserts and removes single rows, so the view keeps its place.
+What a row shows (texts, colours) is worked out once, the first time it is painted: a repaint
+asks seven roles of every cell, and each answer should be a look-up.
 """
 
 from __future__ import annotations
@@ -30,6 +32,22 @@ _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _CENTER = Qt.AlignmentFlag.AlignCenter
 
 Fetch = Callable[[list[int]], list[ListRow]]
+
+# The roles answered, as the slots `data` looks them up by (Qt passes the role as a plain int).
+_DISPLAY, _ALIGNMENT, _FOREGROUND, _BACKGROUND, _TOOLTIP, _RECORD, _SORT = range(7)
+_SLOTS = {
+    int(Qt.ItemDataRole.DisplayRole): _DISPLAY,
+    int(Qt.ItemDataRole.TextAlignmentRole): _ALIGNMENT,
+    int(Qt.ItemDataRole.ForegroundRole): _FOREGROUND,
+    int(Qt.ItemDataRole.BackgroundRole): _BACKGROUND,
+    int(Qt.ItemDataRole.ToolTipRole): _TOOLTIP,
+    int(RECORD_ROLE): _RECORD,
+    int(SORT_ROLE): _SORT,
+}
+_HEADER_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_HEADER_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_BRUSHES: dict[int, QBrush] = {}  # one brush per colour, shared by every cell painted in it
 
 
 @dataclass(frozen=True)
@@ -59,6 +77,35 @@ def field_column(register: Any, key: str) -> ListColumn:
     )
 
 
+def _brush(colour: QColor | None) -> QBrush | None:
+    if colour is None:
+        return None
+    brush = _BRUSHES.get(colour.rgba())
+    if brush is None:
+        brush = _BRUSHES[colour.rgba()] = QBrush(colour)
+    return brush
+
+
+class _Held:
+    """A row read, and (once painted) its cells' texts and brushes."""
+
+    __slots__ = ("backgrounds", "foregrounds", "row", "texts")
+
+    def __init__(self, row: ListRow) -> None:
+        self.row = row
+        self.texts: tuple[str, ...] | None = None
+        self.foregrounds: tuple[QBrush | None, ...] = ()
+        self.backgrounds: tuple[QBrush | None, ...] = ()
+
+    def prepare(self, columns: Sequence[ListColumn]) -> tuple[str, ...]:
+        row = self.row
+        texts = tuple(c.text(row) for c in columns)
+        self.foregrounds = tuple(_brush(c.foreground(row)) if c.foreground is not None else None for c in columns)
+        self.backgrounds = tuple(_brush(c.background(row)) if c.background is not None else None for c in columns)
+        self.texts = texts
+        return texts
+
+
 class LazyListModel(QAbstractTableModel):
     """Rows of a list by position; `ids` in the list's order, row data read block by block through `fetch`."""
 
@@ -71,7 +118,8 @@ class LazyListModel(QAbstractTableModel):
         self._fetch = fetch
         self._ids: list[int] = []
         self._positions: dict[int, int] | None = None
-        self._cache: OrderedDict[int, ListRow | None] = OrderedDict()
+        self._cache: OrderedDict[int, _Held | None] = OrderedDict()
+        self._alignments = tuple(c.alignment for c in self._columns)
         self.sort_column = -1
         self.sort_order = Qt.SortOrder.AscendingOrder
 
@@ -84,16 +132,28 @@ class LazyListModel(QAbstractTableModel):
     def ids(self) -> list[int]:
         return list(self._ids)
 
-    def set_ids(self, ids: Sequence[int]) -> None:
-        """A new order for the same rows moves them (the selection follows); other ids reset the list."""
+    def set_ids(self, ids: Sequence[int], *, fresh: Sequence[ListRow] = (), keep_rows: bool = True) -> None:
+        """A new order for the same rows moves them (the selection follows); other ids reset the list.
+
+        `fresh`: rows just read with the order (those the view shows first), held at once, so that
+        painting reads nothing. `keep_rows=False`: the other rows held may be stale, read them again.
+        """
         new = list(ids)
         if len(new) == len(self._ids) and set(new) == set(self._ids):
+            if not keep_rows:
+                self._cache.clear()
+            for row in fresh:
+                self._remember(row.id, row)
             self._move_to(new)
+            if not keep_rows and new:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(new) - 1, len(self._columns) - 1))
             return
         self.beginResetModel()
         self._ids = new
         self._positions = None
         self._cache.clear()
+        for row in fresh:
+            self._remember(row.id, row)
         self.endResetModel()
 
     def row_of(self, record_id: int) -> int | None:
@@ -103,12 +163,8 @@ class LazyListModel(QAbstractTableModel):
 
     def list_row(self, row: int) -> ListRow | None:
         """The row at a position, read with its block if it is not held; None if it has gone meanwhile."""
-        if not 0 <= row < len(self._ids):
-            return None
-        record_id = self._ids[row]
-        if record_id not in self._cache:
-            self._read_block(row)
-        return self._cache.get(record_id)
+        held = self._held(row)
+        return held.row if held is not None else None
 
     def row_object(self, row: int) -> Record | None:
         found = self.list_row(row)
@@ -116,7 +172,7 @@ class LazyListModel(QAbstractTableModel):
 
     def rows(self) -> list[Record]:
         """The records held now (not every row of a long list): those a change could have made stale."""
-        return [r.record for r in self._cache.values() if r is not None]
+        return [h.row.record for h in self._cache.values() if h is not None]
 
     def forget_rows(self) -> None:
         """Values shown may have changed (a computed column's inputs): read the visible rows again."""
@@ -189,8 +245,18 @@ class LazyListModel(QAbstractTableModel):
         for record_id in wanted:
             self._remember(record_id, found.get(record_id))
 
+    def _held(self, row: int) -> _Held | None:
+        ids = self._ids
+        if not 0 <= row < len(ids):
+            return None
+        record_id = ids[row]
+        cache = self._cache
+        if record_id not in cache:
+            self._read_block(row)
+        return cache.get(record_id)
+
     def _remember(self, record_id: int, row: ListRow | None) -> None:
-        self._cache[record_id] = row
+        self._cache[record_id] = _Held(row) if row is not None else None
         self._cache.move_to_end(record_id)
         while len(self._cache) > CACHED_ROWS:
             self._cache.popitem(last=False)
@@ -204,43 +270,43 @@ class LazyListModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._columns)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.column() < len(self._columns):
+        slot = _SLOTS.get(role)
+        if slot is None:
             return None
-        if role not in _ROLES:
+        column = index.column()
+        if not 0 <= column < len(self._columns):  # an invalid index too (column -1)
             return None
-        row = self.list_row(index.row())
-        if row is None:
+        held = self._held(index.row())
+        if held is None:
             return None
-        column = self._columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.text(row)
-        if role == RECORD_ROLE:
+        if slot <= _BACKGROUND:  # what painting asks, for every cell: looked up
+            if slot == _ALIGNMENT:
+                return self._alignments[column]
+            texts = held.texts or held.prepare(self._columns)
+            if slot == _DISPLAY:
+                return texts[column]
+            return (held.foregrounds if slot == _FOREGROUND else held.backgrounds)[column]
+        row = held.row
+        if slot == _RECORD:
             return row.record
-        if role == SORT_ROLE:
-            value = column.sort_value(row)
+        if slot == _SORT:
+            value = self._columns[column].sort_value(row)
             return value.isoformat() if isinstance(value, date) else value
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return column.alignment
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return column.tooltip(row) if column.tooltip is not None else None
-        paint = column.foreground if role == Qt.ItemDataRole.ForegroundRole else column.background
-        colour = paint(row) if paint is not None else None
-        return QBrush(colour) if colour is not None else None
+        tooltip = self._columns[column].tooltip
+        return tooltip(row) if tooltip is not None else None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._columns):
-            if role == Qt.ItemDataRole.DisplayRole:
-                return self._columns[section].header
-            if role == Qt.ItemDataRole.TextAlignmentRole:
-                return _CENTER
-        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
-            return section + 1
+        # Asked five times for each of 200 rows whenever the row count changes: the role first.
+        if role == _HEADER_DISPLAY:
+            if orientation == Qt.Orientation.Vertical:
+                return section + 1
+            return self._columns[section].header if 0 <= section < len(self._columns) else None
+        if role == _HEADER_ALIGNMENT and orientation == Qt.Orientation.Horizontal:
+            return _CENTER if 0 <= section < len(self._columns) else None
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """The order is the listing service's to work out: say what was asked, and wait for the ids."""
@@ -253,19 +319,6 @@ class LazyListModel(QAbstractTableModel):
     @property
     def sort_key(self) -> str:
         return self._columns[self.sort_column].key if self.sort_column >= 0 else ""
-
-
-_ROLES = frozenset(
-    {
-        Qt.ItemDataRole.DisplayRole,
-        RECORD_ROLE,
-        SORT_ROLE,
-        Qt.ItemDataRole.TextAlignmentRole,
-        Qt.ItemDataRole.ToolTipRole,
-        Qt.ItemDataRole.ForegroundRole,
-        Qt.ItemDataRole.BackgroundRole,
-    }
-)
 
 
 def _runs(rows: list[int]) -> list[tuple[int, int]]:

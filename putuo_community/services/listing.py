@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -170,6 +171,48 @@ COMPUTED: dict[str, tuple[str, ...]] = {
 }
 
 
+_TEXT_BATCH = 2_000  # records of searchable text read between two looks at `cancelled`
+# Between two fields, and between two records, of the searchable text: `str.split` takes both
+# for white space, so no search word holds them and none matches across fields.
+_FIELD_SEPARATOR = "\x1f"
+_RECORD_SEPARATOR = "\x1e"
+
+
+@dataclass(frozen=True)
+class _SearchTexts:
+    """A list's searchable text as one string, each record's text at its offset: a word is looked for
+    with `str.find` over the whole (C speed), not once per record."""
+
+    ids: list[int]
+    starts: list[int]
+    text: str
+
+    @classmethod
+    def of(cls, texts: Mapping[int, Sequence[str]]) -> _SearchTexts:
+        ids, starts, parts, at = [], [], [], 0
+        for record_id, fields in texts.items():
+            part = _FIELD_SEPARATOR.join(fields).lower()
+            ids.append(record_id)
+            starts.append(at)
+            parts.append(part)
+            at += len(part) + 1
+        return cls(ids, starts, _RECORD_SEPARATOR.join(parts))
+
+    def matching(self, needle: str) -> set[int]:
+        """The ids whose text holds `needle` (lower-case, no white space)."""
+        found: set[int] = set()
+        text, starts, ids = self.text, self.starts, self.ids
+        last = len(starts) - 1
+        at = text.find(needle)
+        while at != -1:
+            number = bisect_right(starts, at) - 1
+            found.add(ids[number])
+            if number == last:
+                break
+            at = text.find(needle, starts[number + 1])  # the record matched: on to the next one
+        return found
+
+
 def _district_key(
     register: Register, today: date, wanted: set[str], thresholds: WarningThresholds | None
 ) -> tuple[Any, ...]:
@@ -228,9 +271,12 @@ class ListingService:
             # Search as you type over the whole list: the district's order and text, kept in memory.
             order = self.ordered_ids(register.key, sort=sort, today=today, text_key=text_key, collation=collation)
             texts = self._search_texts(register)
-            for needle in {w.lower() for w in words}:  # one pass a word: no generator per record
-                order = [i for i in order if needle in texts.get(i, "")]
-            return order
+            assert texts is not None  # nothing to cancel it
+            matched: set[int] | None = None
+            for needle in {w.lower() for w in words}:
+                found = texts.matching(needle)
+                matched = found if matched is None else matched & found
+            return [i for i in order if i in matched] if matched else []
         if not words and where == ListFilter():
             cache_key = ("order", register.key, sort, today, collation if text_key is not None else "")
             with self._lock:
@@ -384,43 +430,47 @@ class ListingService:
         register = get_register(register_key)
         if register.key not in SEARCH_INDEXED:
             return
-        self._search_texts(register)
-        if today is None or cancelled():
+        if self._search_texts(register, cancelled) is None or today is None or cancelled():
             return
         wanted = set(COMPUTED.get(register.key, ()))
         with self.database.read() as conn:
             self._computed(conn, register, None, today, wanted, thresholds=self.credit.thresholds())
 
-    def _search_texts(self, register: Register) -> dict[int, str]:
+    def _search_texts(self, register: Register, cancelled: Callable[[], bool] = lambda: False) -> _SearchTexts | None:
         """Each record's searchable text, as `filtered_query` searches it: its text and choice fields, the
-        titles it refers to and (estates) its aliases, lower-cased, one field per segment."""
+        titles it refers to and (estates) its aliases, lower-cased. None if `cancelled` said stop (it is
+        asked every few thousand records: quitting need not wait for the whole read)."""
         cache_key = ("search", register.key)
         with self._lock:
             cached, generation = self._district.get(cache_key), self._generation
         if cached is not None:
-            found: dict[int, str] = cached
+            found: _SearchTexts = cached
             return found
         query, table = select_with_titles(register)
         textual = [f.key for f in register.fields if f.type in (FieldType.TEXT, FieldType.LONG_TEXT, FieldType.CHOICE)]
         titles = [query.selected_columns[f"{f.key}__title"] for f in register.ref_fields]
         texts: dict[int, list[str]] = {}
         with self.database.read() as conn:
-            for row in conn.execute(query.with_only_columns(table.c.id, *(table.c[k] for k in textual), *titles)):
-                texts[row[0]] = [str(v) for v in row[1:] if v is not None]
-            if register.key == "estates":
+            result = conn.execute(query.with_only_columns(table.c.id, *(table.c[k] for k in textual), *titles))
+            for batch in result.partitions(_TEXT_BATCH):
+                if cancelled():
+                    result.close()
+                    return None
+                for row in batch:
+                    texts[row[0]] = [str(v) for v in row[1:] if v is not None]
+            if register.is_estate:
                 aliases = TABLES["estate_aliases"]
                 for estate_id, alias in conn.execute(select(aliases.c.estate_id, aliases.c.alias)):
                     texts.setdefault(estate_id, []).append(alias)
-        # A separator no word holds: a word never matches across two fields.
-        joined = {i: "\x1f".join(parts).lower() for i, parts in texts.items()}
+        held = _SearchTexts.of(texts)
         with self._lock:
             if generation == self._generation:
-                self._district[cache_key] = joined
-        return joined
+                self._district[cache_key] = held
+        return held
 
     def _computed_wanted(self, register: Register, where: ListFilter, sort: ListSort) -> set[str]:
         wanted = set()
-        if register.key == "estates":
+        if register.is_estate:
             if where.committee_state:
                 wanted.add("committee_state")
             if where.warning_level is not None:
@@ -476,7 +526,7 @@ class ListingService:
                 row.id: row_to_record(register, row) for row in conn.execute(query.where(table.c.id.in_(list(ids))))
             }
             wanted = set(COMPUTED.get(register.key, ()))
-            thresholds = self.credit.thresholds() if wanted & {"warning_level", "active_points"} else None
+            thresholds = self._thresholds() if wanted & {"warning_level", "active_points"} else None
             district = self._held_district(register, today, wanted, thresholds)
             if district is not None:  # worked out for the whole district since the last write
                 computed = {i: district[i] for i in records if i in district}
@@ -511,6 +561,19 @@ class ListingService:
             return result
         return self._compute(conn, register, ids, today, wanted, thresholds)
 
+    def _thresholds(self) -> WarningThresholds:
+        """The warning thresholds, read once until the next write (each block of rows asks for them)."""
+        with self._lock:
+            cached, generation = self._district.get(("thresholds",)), self._generation
+        if cached is not None:
+            held: WarningThresholds = cached
+            return held
+        thresholds = self.credit.thresholds()
+        with self._lock:
+            if generation == self._generation:
+                self._district[("thresholds",)] = thresholds
+        return thresholds
+
     def _held_district(
         self, register: Register, today: date, wanted: set[str], thresholds: WarningThresholds | None
     ) -> dict[int, dict[str, Any]] | None:
@@ -531,7 +594,7 @@ class ListingService:
     ) -> dict[int, dict[str, Any]]:
         key = register.key
         limits = thresholds or WarningThresholds()
-        if key == "estates":
+        if register.is_estate:
             return estate_columns(conn, ids, today, wanted, limits)
         if key == "companies":
             return _company_columns(conn, ids, today, limits)
@@ -1055,7 +1118,7 @@ def _match_reasons(conn: Connection, register: Register, records: Sequence[Recor
     """For each record, the first field each search word was found in: "别名：万里新村"."""
     words = [w.casefold() for w in search.split()]
     aliases: dict[int, list[str]] = defaultdict(list)
-    if register.key == "estates" and records:
+    if register.is_estate and records:
         table = TABLES["estate_aliases"]
         query = select(table.c.estate_id, table.c.alias).where(table.c.estate_id.in_([r.id for r in records]))
         for estate_id, alias in conn.execute(query):

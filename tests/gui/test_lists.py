@@ -102,6 +102,29 @@ def test_the_lazy_model_follows_inserts_moves_and_removals_without_a_reset(
     qtmodeltester.check(model, force_py=True)
 
 
+def test_rows_read_with_the_order_are_painted_without_reading_again(
+    qtmodeltester: Any, services: Services, estates: dict[str, int]
+) -> None:
+    rows = _fake_rows(services, estates)
+    asked: list[list[int]] = []
+
+    def fetch(ids: list[int]) -> list[ListRow]:
+        asked.append(ids)
+        return [rows[i] for i in ids]
+
+    model = LazyListModel(list_columns(ESTATES), fetch)
+    order = sorted(estates.values())
+    model.set_ids(order, fresh=[rows[i] for i in order])
+    assert [model.index(r, 1).data() for r in range(3)] == [rows[i].record.title for i in order]
+    assert asked == []
+    model.set_ids(order[::-1], fresh=[rows[order[0]]], keep_rows=False)  # the same rows, read again but one
+    assert model.index(2, 1).data() == rows[order[0]].record.title
+    assert asked == []
+    assert model.index(0, 1).data() == rows[order[2]].record.title
+    assert asked == [[order[2], order[1]]]
+    qtmodeltester.check(model, force_py=True)
+
+
 # -- pages -----------------------------------------------------------------------------------------
 
 
@@ -148,6 +171,22 @@ def test_a_search_says_why_a_row_matched(qtbot: Any, window: MainWindow, estates
     page.search_edit.setText("兰溪路")
     qtbot.waitUntil(lambda: shown_titles(page) == ["兰溪青年公寓"] and not page.loading)
     assert page.model.index(0, column_of(page, "matched")).data() == "匹配：地址：兰溪路138弄"
+
+
+def test_a_search_brings_the_rows_it_shows_with_its_order(
+    qtbot: Any, window: MainWindow, estates: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = window.page("estates")
+    assert isinstance(page, EstatePage)
+    window.refresh_current_page()
+    wait_loaded(qtbot, page)
+    read_on_the_ui_thread: list[list[int]] = []
+    monkeypatch.setattr(page.model, "_fetch", lambda ids: read_on_the_ui_thread.append(ids) or [])
+    page.search_edit.setText("万里")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1 and not page.loading)
+    page.view.viewport().repaint()
+    assert page.model.index(0, column_of(page, "name")).data() == "万里城"
+    assert read_on_the_ui_thread == []
 
 
 def test_the_header_sorts_through_the_listing_service(

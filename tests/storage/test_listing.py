@@ -125,6 +125,19 @@ def test_a_search_says_why_each_row_matched(listing: ListingService, district: d
     assert row.matched == "物业服务企业：上海红旗物业有限公司"
 
 
+def test_every_word_of_a_search_must_match_and_a_cancelled_preparation_keeps_nothing(
+    listing: ListingService, district: dict[str, int]
+) -> None:
+    listing.prepare_search("estates", today=TODAY, cancelled=lambda: True)  # the program is closing
+    assert ("search", "estates") not in listing._district
+    assert listing.ordered_ids("estates", where=ListFilter(search="红旗 曹杨"), today=TODAY) == [district["曹杨新村"]]
+    assert listing.ordered_ids("estates", where=ListFilter(search="万里新村 万里城"), today=TODAY) == [
+        district["万里城"]
+    ]
+    assert listing.ordered_ids("estates", where=ListFilter(search="红旗 万里"), today=TODAY) == []
+    assert listing.ordered_ids("estates", where=ListFilter(search="城万"), today=TODAY) == []  # not across fields
+
+
 def test_companies_show_level_points_score_and_estates(listing: ListingService, district: dict[str, int]) -> None:
     ids = listing.ordered_ids("companies", sort=ListSort("warning_level", descending=True), today=TODAY)
     assert ids[0] == district["red"]

@@ -7,6 +7,7 @@ reads its rows block by block as they scroll into view (see `gui/list_model.py`)
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, QSettings, Qt, QTimer, Signal
@@ -30,7 +31,7 @@ from putuo_community.gui.dialogs import RecordDialog, confirm_delete
 from putuo_community.gui.dialogs.slot import DialogSlot
 from putuo_community.gui.history_view import HistoryView, open_record_history
 from putuo_community.gui.list_columns import list_columns
-from putuo_community.gui.list_model import LazyListModel
+from putuo_community.gui.list_model import BLOCK_ROWS, LazyListModel
 from putuo_community.gui.list_view import ListLayout, size_list_columns
 from putuo_community.gui.long_task import LongTask
 from putuo_community.gui.models import text_collator
@@ -68,6 +69,29 @@ COMPUTED_INPUTS = {
     "committee_terms": ("estates",),
     "lift_projects": ("estates",),
 }
+
+
+@dataclass(frozen=True)
+class _Read:
+    """A list read in the background: its ids in order, the search they were found with, the rows shown first."""
+
+    ids: list[int]
+    search: str
+    rows: list[ListRow]
+
+
+def first_shown(ids: Sequence[int], selected: int | None) -> list[int]:
+    """The ids of the rows a list shows when its ids arrive: around the selected record, which it scrolls
+    to if it is still there, else at the top."""
+    if selected is not None:
+        try:
+            at = ids.index(selected)
+        except ValueError:
+            pass
+        else:
+            start = max(at - BLOCK_ROWS // 2, 0)
+            return list(ids[start : start + BLOCK_ROWS])
+    return list(ids[:BLOCK_ROWS])
 
 
 class RegisterPage(Page):
@@ -223,14 +247,17 @@ class RegisterPage(Page):
         self._follow_serial += 1  # a whole read supersedes any change being followed
         self._pending_ids, self._pending_inputs = set(), False
         listing, key, where, sort = self.listing, self.register.key, self.list_filter(), self.list_sort()
-        today = date.today()
+        today, keep = date.today(), self._selected_id
 
-        def read() -> tuple[list[int], str]:
+        def read() -> _Read:
             collator = text_collator()  # 拼音 order; a collator of this thread's own
             ids = listing.ordered_ids(
                 key, where=where, sort=sort, today=today, text_key=collator.sortKey, collation=collator.locale().name()
             )
-            return ids, where.search
+            # The rows shown first, read here too: the UI thread then only swaps them in. After a sort the
+            # list keeps its place and the rows it holds: those it lacks are read as they are painted.
+            shown = [] if keep_rows else listing.rows(key, first_shown(ids, keep), today=today, search=where.search)
+            return _Read(ids, where.search, shown)
 
         self.start_load(
             read,
@@ -334,8 +361,8 @@ class RegisterPage(Page):
 
     # -- showing ---------------------------------------------------------------------------
 
-    def _show_ids(self, result: tuple[list[int], str], *, keep_rows: bool = False) -> None:
-        ids, self._shown_search = result
+    def _show_ids(self, result: _Read, *, keep_rows: bool = False) -> None:
+        ids, self._shown_search = result.ids, result.search
         if not self._search_prepared:
             self._search_prepared = True  # the first keystroke should not wait for the text to be read
             listing, key = self.listing, self.register.key
@@ -346,9 +373,8 @@ class RegisterPage(Page):
                 parent=self,
             )
         keep = self._selected_id
-        self.model.set_ids(ids)
-        if not keep_rows:
-            self.model.forget_rows()  # the same rows, read again: their values may have changed
+        # Without `keep_rows`, the rows held before are read again: their values may have changed.
+        self.model.set_ids(ids, fresh=result.rows, keep_rows=keep_rows)
         self.set_status(self.count_text(len(ids)))
         if keep is not None and not self.view.currentIndex().isValid():
             self.select_record(keep)
