@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from putuo_community.domain.committee import TermState
 from putuo_community.domain.credit import WarningLevel
 from putuo_community.domain.fields import Register
+from putuo_community.gui.i18n import translator
 from putuo_community.gui.list_model import ListColumn, field_column
 from putuo_community.services.listing import DISSOLVED, FORMATION_DUE, Assessment, ListRow
 
@@ -28,8 +29,7 @@ LEVEL_BACKGROUNDS = {
 }
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("list_columns", text)
+_tr = translator("list_columns")
 
 
 def level_text(level: WarningLevel | None) -> str:
@@ -203,7 +203,7 @@ def list_columns(register: Register) -> list[ListColumn]:
     fields = [field_column(register, f.key) for f in register.columns]
     key = register.key
     level_tip = _tr("普陀信用信息预警等级（本区政策，按有效失信记分）")
-    if key == "estates":
+    if register.is_estate:
         return _after(
             fields,
             "neighbourhood_id",
