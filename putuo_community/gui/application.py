@@ -12,6 +12,7 @@ from PySide6.QtCore import (
     QLibraryInfo,
     QLocale,
     QMessageLogContext,
+    Qt,
     QTimer,
     QtMsgType,
     QTranslator,
@@ -107,6 +108,8 @@ def run_gui(
             router.route(error)
             return 1
         window.show()
+        # Once the first list is on screen, what the start built stays out of later full collections.
+        window.page("estates").loaded.connect(collector.settle, Qt.ConnectionType.SingleShotConnection)
         if smoke_test:
             _quit_once_loaded(app, window)
         router.quit_application = app.exit

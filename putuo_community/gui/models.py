@@ -14,6 +14,7 @@ filtering.
 from __future__ import annotations
 
 import heapq
+import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -354,7 +355,10 @@ def sort_keys_of(rows: Sequence[Any], column: Column) -> list[Any]:
     later sort compares integers: collating 43,000 reminders anew at each header click took
     longer than the click may. Runs in any thread: the collator is its own.
     """
-    values = [column.sort_value(r) for r in rows]
+    values: list[Any] = []
+    for start in range(0, len(rows), _COLLATED_AT_ONCE):
+        values.extend(column.sort_value(r) for r in rows[start : start + _COLLATED_AT_ONCE])
+        _let_the_gui_thread_in()
     filled = {v for v in values if v is not None}
     texts = {v for v in filled if isinstance(v, str)}
     if not texts or len(texts) < len(filled):
@@ -366,15 +370,23 @@ def sort_keys_of(rows: Sequence[Any], column: Column) -> list[Any]:
 _COLLATED_AT_ONCE = 2_000  # Python cannot switch threads inside a sort of collation keys: sort in runs
 
 
+def _let_the_gui_thread_in() -> None:
+    """Hand the interpreter over between runs of background work, so the window never waits a whole
+    run of it: a busy background thread otherwise keeps the GUI thread's slots waiting in turn."""
+    time.sleep(0.001)
+
+
 def _collation_ranks(texts: Collection[str]) -> dict[str, int]:
     """Each text's place in the Chinese collation; texts that collate alike share a place."""
     sort_key = text_collator().sortKey
-    keys = {text: sort_key(text) for text in texts}
     items = list(texts)
-    runs = [
-        sorted(items[start : start + _COLLATED_AT_ONCE], key=keys.__getitem__)
-        for start in range(0, len(items), _COLLATED_AT_ONCE)
-    ]
+    keys: dict[str, Any] = {}
+    runs = []
+    for start in range(0, len(items), _COLLATED_AT_ONCE):
+        run = items[start : start + _COLLATED_AT_ONCE]
+        keys.update((text, sort_key(text)) for text in run)
+        runs.append(sorted(run, key=keys.__getitem__))
+        _let_the_gui_thread_in()
     rank: dict[str, int] = {}
     previous: Any = None
     place = -1

@@ -39,3 +39,23 @@ def test_a_background_task_never_triggers_a_collection_and_the_timer_does(qtbot:
         collector.stop()
     assert gc.isenabled()  # handed back once the GUI is done
     gc.disable()  # as the GUI tests' fixture keeps it
+
+
+def test_full_collections_are_kept_rare_and_the_start_is_frozen_out(qtbot: Any, monkeypatch: Any) -> None:
+    collector = GuiThreadCollector()
+    try:
+        collector.settle()
+        assert gc.get_freeze_count() > 0  # what the start built is out of later collections
+        generations: list[int] = []
+        monkeypatch.setattr(gc, "collect", lambda generation=2: generations.append(generation) or 0)
+        monkeypatch.setattr(gc, "get_count", lambda: (800, 20, 20))
+        collector.collect_due()
+        assert generations == [1]  # the oldest generation is due, but had a full collection a moment ago
+        monkeypatch.setattr(collector, "_last_full", collector._last_full - 61)
+        collector.collect_due()
+        assert generations == [1, 2]
+    finally:
+        monkeypatch.undo()
+        collector.stop()
+    assert gc.get_freeze_count() == 0
+    gc.disable()
