@@ -80,18 +80,17 @@ class _Read:
     rows: list[ListRow]
 
 
-def first_shown(ids: Sequence[int], selected: int | None) -> list[int]:
-    """The ids of the rows a list shows when its ids arrive: around the selected record, which it scrolls
-    to if it is still there, else at the top."""
+def first_shown(ids: Sequence[int], selected: int | None, screenful: int) -> list[int]:
+    """The ids of the rows a list shows when its ids arrive: a screenful either side of the selected record,
+    which it scrolls to if it is still there, else the first screenful."""
     if selected is not None:
         try:
             at = ids.index(selected)
         except ValueError:
             pass
         else:
-            start = max(at - BLOCK_ROWS // 2, 0)
-            return list(ids[start : start + BLOCK_ROWS])
-    return list(ids[:BLOCK_ROWS])
+            return list(ids[max(at - screenful, 0) : at + screenful])
+    return list(ids[:screenful])
 
 
 class RegisterPage(Page):
@@ -248,6 +247,8 @@ class RegisterPage(Page):
         self._pending_ids, self._pending_inputs = set(), False
         listing, key, where, sort = self.listing, self.register.key, self.list_filter(), self.list_sort()
         today, keep = date.today(), self._selected_id
+        screenful = self.view.viewport().height() // max(self.view.verticalHeader().defaultSectionSize(), 1) + 1
+        screenful = min(max(screenful, 20), BLOCK_ROWS)  # a page not laid out yet: a small screen's worth
 
         def read() -> _Read:
             collator = text_collator()  # 拼音 order; a collator of this thread's own
@@ -256,7 +257,11 @@ class RegisterPage(Page):
             )
             # The rows shown first, read here too: the UI thread then only swaps them in. After a sort the
             # list keeps its place and the rows it holds: those it lacks are read as they are painted.
-            shown = [] if keep_rows else listing.rows(key, first_shown(ids, keep), today=today, search=where.search)
+            shown = (
+                []
+                if keep_rows
+                else listing.rows(key, first_shown(ids, keep, screenful), today=today, search=where.search)
+            )
             return _Read(ids, where.search, shown)
 
         self.start_load(
