@@ -11,11 +11,13 @@ largest gap between two ticks is the longest freeze the user would feel. Figures
 Targets: each page open < 1 s, a freeze < 100 ms, a keystroke < 50 ms, a sort < 200 ms, memory < 600 MB.
 Asserted with a 10 % margin where they reliably hold on the shared two-core machine: the sort, the freeze
 when the search is cleared, the estate, company, project and 业委会 pages opening, the 电梯 page's longest
-freeze, the memory. Measured there since SQLite sorts the stored columns (was: 电梯 0.96–1.43 s with
-freezes of 160–180 ms, 业委会 0.4–1.05 s, a keystroke 65–90 ms): the 电梯 page opens in 0.65–0.7 s when
-the machine is quiet but up to 1.2 s when other work loads it, freezing 53–99 ms; the 业委会 page in
-0.3–0.5 s; a keystroke takes 59–73 ms (180 ms under load). The 电梯 page's opening and the keystroke are
-asserted at twice their target, to catch a regression without failing on what is not reliably reached.
+freeze, a keystroke, the memory. Measured there since SQLite sorts the stored columns (was: 电梯 0.96–1.43 s
+with freezes of 160–180 ms, 业委会 0.4–1.05 s): the 电梯 page opens in 0.65–0.7 s when the machine is
+quiet but up to 1.2 s when other work loads it, freezing 53–99 ms; the 业委会 page in 0.3–0.5 s. A
+keystroke takes 26–42 ms (freezing 26–42 ms; baseline 12 ms) since a search brings the rows it shows
+with its order and the table paints from cells worked out once (the same run's former code: 43–101 ms).
+The 电梯 page's opening is asserted at twice its target, to catch a regression without failing on what
+is not reliably reached.
 
 The district is built once per test session (about 25 s), or taken from PUTUO_BENCH_DEMO_DIR (a folder
 made by `putuo-community demo --estates 20000 --data-dir ...`).
@@ -75,13 +77,21 @@ class FreezeMeter:
 
 
 def _wait(app: Any, condition: Callable[[], bool], timeout: float = 60.0) -> None:
-    from PySide6.QtCore import QEventLoop
+    """Run the event loop until `condition` holds. It sleeps between events, as the program's own loop
+    does: a loop spinning in Python would keep taking Python's lock from the background work it waits for
+    (a search's read then took about twice as long as in the program)."""
+    from PySide6.QtCore import QEventLoop, QTimer
 
+    wake = QTimer()  # a wait never sleeps through its own time-out
+    wake.start(20)
     end = time.perf_counter() + timeout
-    while not condition():
-        if time.perf_counter() > end:
-            raise TimeoutError("the page did not answer in time")
-        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+    try:
+        while not condition():
+            if time.perf_counter() > end:
+                raise TimeoutError("the page did not answer in time")
+            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+    finally:
+        wake.stop()
 
 
 def _painted(app: Any, page: Any) -> None:
@@ -295,9 +305,9 @@ def test_the_lists_answer_at_district_scale(district_dir: Path, capsys: pytest.C
         assert figures["page_open_seconds"][key] <= PAGE_OPEN_SECONDS * MARGIN, key
     assert figures["lifts_open_freeze"] <= FREEZE_SECONDS * MARGIN
     assert figures["page_open_seconds"]["committees"] <= PAGE_OPEN_SECONDS * MARGIN
+    assert figures["search_seconds"] <= KEYSTROKE_SECONDS * MARGIN
     # Not yet reached reliably: caught only when twice as slow.
     assert figures["lifts_open_seconds"] <= 2 * PAGE_OPEN_SECONDS * MARGIN
-    assert figures["search_seconds"] <= 2 * KEYSTROKE_SECONDS * MARGIN
     if figures["memory_mb"] is not None:
         assert figures["memory_mb"] <= MEMORY_MB * MARGIN
 
