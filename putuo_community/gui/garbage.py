@@ -52,9 +52,8 @@ class GuiThreadCollector(QObject):
         self._last_full = time.monotonic()
 
     def stop(self) -> None:
-        """Hand collection back to Python (the window has closed)."""
+        """Hand collection back to Python (the window has closed; no collection now, the program is ending)."""
         self._timer.stop()
         gc.unfreeze()
-        gc.collect()
         if self._was_enabled:
             gc.enable()

@@ -32,11 +32,11 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from gui_bench import FreezeMeter, painted, wait_until
 
 ESTATES = 20_000
 MARGIN = 1.10
@@ -46,61 +46,6 @@ KEYSTROKE_SECONDS = 0.050
 SORT_SECONDS = 0.200
 MEMORY_MB = 600
 DATABASE_NAME = "putuo-community.sqlite3"
-
-
-class FreezeMeter:
-    """A timer ticking every 10 ms on the UI thread; `worst` is the longest gap between two ticks."""
-
-    def __init__(self) -> None:
-        from PySide6.QtCore import QTimer
-
-        self.timer = QTimer()
-        self.timer.setInterval(10)
-        self.timer.timeout.connect(self._tick)
-        self.last = time.perf_counter()
-        self.worst = 0.0
-
-    def _tick(self) -> None:
-        now = time.perf_counter()
-        self.worst = max(self.worst, now - self.last)
-        self.last = now
-
-    def start(self) -> None:
-        self.worst = 0.0
-        self.last = time.perf_counter()
-        self.timer.start()
-
-    def stop(self) -> float:
-        self._tick()
-        self.timer.stop()
-        return self.worst
-
-
-def _wait(app: Any, condition: Callable[[], bool], timeout: float = 60.0) -> None:
-    """Run the event loop until `condition` holds. It sleeps between events, as the program's own loop
-    does: a loop spinning in Python would keep taking Python's lock from the background work it waits for
-    (a search's read then took about twice as long as in the program)."""
-    from PySide6.QtCore import QEventLoop, QTimer
-
-    wake = QTimer()  # a wait never sleeps through its own time-out
-    wake.start(20)
-    end = time.perf_counter() + timeout
-    try:
-        while not condition():
-            if time.perf_counter() > end:
-                raise TimeoutError("the page did not answer in time")
-            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
-    finally:
-        wake.stop()
-
-
-def _painted(app: Any, page: Any) -> None:
-    """Wait for the page's data, then paint its table once (the view reads the rows it shows)."""
-    _wait(app, lambda: page.has_loaded and not page.loading)
-    view = getattr(page, "view", None)
-    if view is not None:
-        view.viewport().repaint()
-    app.processEvents()
 
 
 def _best(times: list[float]) -> float:
@@ -147,6 +92,7 @@ def main(data_dir: str) -> dict[str, Any]:
     from PySide6.QtCore import QLocale, QSettings, Qt
     from PySide6.QtWidgets import QApplication
 
+    from putuo_community.gui.garbage import GuiThreadCollector
     from putuo_community.gui.main_window import MainWindow
     from putuo_community.services import Services
     from putuo_community.storage.database import open_database
@@ -156,6 +102,7 @@ def main(data_dir: str) -> dict[str, Any]:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(settings_dir))
     app = QApplication.instance() or QApplication(sys.argv)
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    collector = GuiThreadCollector(app)  # garbage collected as the app collects it (gui/application.py)
     services = Services.build(open_database(f"sqlite:///{database}"), user="benchmark")
     window = MainWindow(services, remember_state=False)
     window.resize(1280, 780)
@@ -166,15 +113,16 @@ def main(data_dir: str) -> dict[str, Any]:
     # The estate list is the first page; the 电梯 page is opened from it.
     meter.start()
     estates = window.page("estates")
-    _painted(app, estates)
+    painted(app, estates)
     figures["estates_open_freeze"] = meter.stop()
+    collector.settle()  # as the app does once its first list is on screen
 
     # A person looks at the estate list a moment before choosing 电梯: let its background work finish.
-    _wait(app, lambda: window.runner.active_count == 0)
+    wait_until(app, lambda: window.runner.active_count == 0)
     meter.start()
     started = time.perf_counter()
     lifts = window.show_page("lifts")
-    _painted(app, lifts)
+    painted(app, lifts)
     figures["lifts_open_seconds"] = time.perf_counter() - started
     figures["lifts_open_freeze"] = meter.stop()
     figures["lifts_rows"] = lifts.model.rowCount()  # type: ignore[attr-defined]
@@ -182,7 +130,7 @@ def main(data_dir: str) -> dict[str, Any]:
 
     # Search keystrokes: what the end of the typing pause starts (the page's refresh), to rows painted.
     window.show_page("estates")
-    _painted(app, estates)
+    painted(app, estates)
     search_times, search_freezes = [], []
     for text in ("万", "万里", "万里城", "曹杨", "长风"):
         estates.search_edit.blockSignals(True)  # type: ignore[attr-defined]
@@ -191,7 +139,7 @@ def main(data_dir: str) -> dict[str, Any]:
         meter.start()
         started = time.perf_counter()
         estates.refresh()
-        _painted(app, estates)
+        painted(app, estates)
         search_times.append(time.perf_counter() - started)
         search_freezes.append(meter.stop())
     figures["search_seconds"] = max(search_times)
@@ -202,7 +150,7 @@ def main(data_dir: str) -> dict[str, Any]:
     started = time.perf_counter()
     estates.search_edit.clear()  # type: ignore[attr-defined]
     estates.refresh()
-    _painted(app, estates)
+    painted(app, estates)
     figures["clear_search_seconds"] = time.perf_counter() - started
     figures["clear_search_freeze"] = meter.stop()
 
@@ -213,7 +161,7 @@ def main(data_dir: str) -> dict[str, Any]:
         meter.start()
         started = time.perf_counter()
         estates.view.sortByColumn(column, order)  # type: ignore[attr-defined]
-        _painted(app, estates)
+        painted(app, estates)
         sort_times.append(time.perf_counter() - started)
         sort_freezes.append(meter.stop())
     figures["sort_seconds"] = _best(sort_times)
@@ -227,7 +175,7 @@ def main(data_dir: str) -> dict[str, Any]:
         meter.start()
         started = time.perf_counter()
         page = window.show_page(key)
-        _painted(app, page)
+        painted(app, page)
         opens[key] = time.perf_counter() - started
         freezes[key] = meter.stop()
     figures["page_open_seconds"] = opens
@@ -263,23 +211,6 @@ def main(data_dir: str) -> dict[str, Any]:
     )
     print("RESULT " + json.dumps(figures))
     return figures
-
-
-@pytest.fixture(scope="session")
-def district_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A 20,000-estate demo district, built once per session (or the one PUTUO_BENCH_DEMO_DIR names)."""
-    given = os.environ.get("PUTUO_BENCH_DEMO_DIR")
-    if given and (Path(given) / DATABASE_NAME).exists():
-        yield Path(given)
-        return
-    folder = tmp_path_factory.mktemp("demo20k")
-    subprocess.run(
-        [sys.executable, "-m", "putuo_community", "demo", "--estates", str(ESTATES), "--data-dir", str(folder)],
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
-    yield folder
 
 
 @pytest.mark.slow

@@ -38,6 +38,7 @@ from typing import Any
 
 import pytest
 from benchmark_script import run_benchmark
+from gui_bench import FreezeMeter, painted, wait_until
 
 MARGIN = 1.10
 PAGE_OPEN_SECONDS = 1.0
@@ -48,67 +49,12 @@ DATABASE_NAME = "putuo-community.sqlite3"
 SEARCHES = ("万", "万里", "电梯", "换届", "曹杨 换届", "2027", "评估 3110")
 
 
-class FreezeMeter:
-    """A timer ticking every 10 ms on the UI thread; `worst` is the longest gap between two ticks."""
-
-    def __init__(self) -> None:
-        from PySide6.QtCore import QTimer
-
-        self.timer = QTimer()
-        self.timer.setInterval(10)
-        self.timer.timeout.connect(self._tick)
-        self.last = time.perf_counter()
-        self.worst = 0.0
-
-    def _tick(self) -> None:
-        now = time.perf_counter()
-        self.worst = max(self.worst, now - self.last)
-        self.last = now
-
-    def start(self) -> None:
-        self.worst = 0.0
-        self.last = time.perf_counter()
-        self.timer.start()
-
-    def stop(self) -> float:
-        self._tick()
-        self.timer.stop()
-        return self.worst
-
-
-def _wait(app: Any, condition: Callable[[], bool], timeout: float = 120.0) -> None:
-    """Run the event loop until `condition`, sleeping between events as the application's loop does.
-
-    A loop calling `processEvents` without waiting keeps taking the GIL from the background
-    thread each time SQLite lets go of it, and made the reminders' query run twice as long.
-    """
-    from PySide6.QtCore import QEventLoop, QTimer
-
-    poll = QTimer()  # wakes the wait to look at `condition` again; calls no Python itself
-    poll.start(5)
-    end = time.perf_counter() + timeout
-    try:
-        while not condition():
-            if time.perf_counter() > end:
-                raise TimeoutError("the page did not answer in time")
-            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
-    finally:
-        poll.stop()
-
-
-def _painted(app: Any, page: Any) -> None:
-    """Wait for the page's data, then paint its table once (the view reads the rows it shows)."""
-    _wait(app, lambda: page.has_loaded and not page.loading)
-    page.view.viewport().repaint()
-    app.processEvents()
-
-
 def _timed(app: Any, page: Any, meter: FreezeMeter, action: Callable[[], object]) -> tuple[float, float]:
     """Seconds from `action` to the rows painted, and the longest freeze meanwhile."""
     meter.start()
     started = time.perf_counter()
     action()
-    _painted(app, page)
+    painted(app, page)
     return time.perf_counter() - started, meter.stop()
 
 
@@ -137,12 +83,12 @@ def main(data_dir: str) -> dict[str, Any]:
     figures: dict[str, Any] = {}
 
     # The estate list opens first; a person looks at it a moment before choosing 提醒.
-    _painted(app, window.page("estates"))
+    painted(app, window.page("estates"))
     collector.settle()  # as the app does once its first list is on screen
-    _wait(app, lambda: window.runner.active_count == 0)
+    wait_until(app, lambda: window.runner.active_count == 0)
     meter.start()
     idle_end = time.perf_counter() + 1.0
-    _wait(app, lambda: time.perf_counter() > idle_end)
+    wait_until(app, lambda: time.perf_counter() > idle_end)
     figures["idle_freeze"] = meter.stop()
 
     # Baseline of the open: the service alone, best of two (the first also warms the file cache).
@@ -158,19 +104,19 @@ def main(data_dir: str) -> dict[str, Any]:
     meter.start()
     started = time.perf_counter()
     window.show_page("reminders")
-    _painted(app, page)
+    painted(app, page)
     figures["open_seconds"] = time.perf_counter() - started
     figures["rows"] = page.view.model().rowCount()
     # What the page goes on doing in the background once the rows are shown (the sort keys).
-    _wait(app, lambda: window.runner.active_count == 0)
+    wait_until(app, lambda: window.runner.active_count == 0)
     figures["settled_seconds"] = time.perf_counter() - started
     figures["open_freeze"] = meter.stop()
     meter.start()
     started = time.perf_counter()
     page.refresh()
-    _painted(app, page)
+    painted(app, page)
     figures["reload_seconds"] = time.perf_counter() - started
-    _wait(app, lambda: window.runner.active_count == 0)
+    wait_until(app, lambda: window.runner.active_count == 0)
     figures["reload_freeze"] = meter.stop()
 
     # Keystrokes: the text as typed, to the rows painted (the page filters as the text changes).

@@ -13,16 +13,14 @@ from putuo_community.domain.registers import get_register
 from putuo_community.services import Services
 from putuo_community.services.demo import generate_demo
 from putuo_community.services.listing import (
-    _SQL_SORTS,
     FORMATION_DUE,
     NO_COMMITTEE,
     Assessment,
     ListFilter,
     ListingService,
     ListSort,
-    _Joins,
-    _sorted_ids,
 )
+from putuo_community.services.listing.ordering import _SQL_SORTS, _Joins, _sorted_ids
 from putuo_community.services.queries import filtered_query, street_filter_kind
 
 TODAY = date(2026, 3, 15)

@@ -1,0 +1,62 @@
+"""What the GUI benchmarks share: a freeze meter on the UI thread, and waiting as the program's own loop waits."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+
+class FreezeMeter:
+    """A timer ticking every 10 ms on the UI thread; `worst` is the longest gap between two ticks."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.timer = QTimer()
+        self.timer.setInterval(10)
+        self.timer.timeout.connect(self._tick)
+        self.last = time.perf_counter()
+        self.worst = 0.0
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.worst = max(self.worst, now - self.last)
+        self.last = now
+
+    def start(self) -> None:
+        self.worst = 0.0
+        self.last = time.perf_counter()
+        self.timer.start()
+
+    def stop(self) -> float:
+        self._tick()
+        self.timer.stop()
+        return self.worst
+
+
+def wait_until(app: Any, condition: Callable[[], bool], timeout: float = 120.0) -> None:
+    """Run the event loop until `condition` holds. It sleeps between events, as the program's own loop
+    does: a loop spinning in Python would keep taking Python's lock from the background work it waits for
+    (a search's read then took about twice as long as in the program)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    wake = QTimer()  # a wait never sleeps through its own time-out
+    wake.start(20)
+    end = time.perf_counter() + timeout
+    try:
+        while not condition():
+            if time.perf_counter() > end:
+                raise TimeoutError("the page did not answer in time")
+            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+    finally:
+        wake.stop()
+
+
+def painted(app: Any, page: Any) -> None:
+    """Wait for the page's data, then paint its table once (the view reads the rows it shows)."""
+    wait_until(app, lambda: page.has_loaded and not page.loading)
+    view = getattr(page, "view", None)
+    if view is not None:
+        view.viewport().repaint()
+    app.processEvents()
