@@ -112,35 +112,6 @@ class RowTableModel(QAbstractTableModel):
             self._sort_cache.clear()
         self.endResetModel()
 
-    def apply_rows(self, fresh: Sequence[Any], asked: Collection[Any], key: Callable[[Any], Any]) -> None:
-        """Bring the rows whose `key` is in `asked` up to date with `fresh` (their current state).
-
-        Asked rows missing from `fresh` are gone (deleted, or no longer matching the list's
-        filter) and are removed; fresh rows already shown are replaced in place; the rest
-        are added. The other rows, the selection and the scroll position stay as they were.
-        """
-        by_key = {key(r): r for r in fresh}
-        gone = [i for i, r in enumerate(self._rows) if key(r) in asked and key(r) not in by_key]
-        for i in reversed(gone):
-            self.beginRemoveRows(QModelIndex(), i, i)
-            del self._rows[i]
-            self.endRemoveRows()
-        self._sort_cache.clear()
-        last_column = len(self._columns) - 1
-        for i, row in enumerate(self._rows):
-            replacement = by_key.pop(key(row), None)
-            if replacement is not None:
-                self._rows[i] = replacement
-                self.dataChanged.emit(self.index(i, 0), self.index(i, last_column))
-        if by_key:
-            start = len(self._rows)
-            self.beginInsertRows(QModelIndex(), start, start + len(by_key) - 1)
-            self._rows.extend(by_key.values())
-            self.endInsertRows()
-        self._sort_cache.clear()
-        if self._sort_column >= 0 and fresh:
-            self.sort(self._sort_column, self._sort_order)  # new or changed values take their place in the order
-
     def row_object(self, row: int) -> Any:
         return self._rows[row]
 
@@ -476,9 +447,6 @@ class ReminderTableModel(RowTableModel):
         self.endResetModel()
         if self._sort_column >= 0 and self._sorted_by is None and prepared.rows:
             self.sort_keys_wanted.emit(self._sort_column)
-
-    def apply_rows(self, fresh: Sequence[Any], asked: Collection[Any], key: Callable[[Any], Any]) -> None:
-        raise NotImplementedError("reminders are computed as a whole: reload them with show_prepared")
 
     def missing_sort_keys(self) -> list[int]:
         return [c for c in range(len(self._columns)) if c not in self._keys]

@@ -17,7 +17,6 @@ from putuo_community.services.listing import ListingService
 from putuo_community.services.lookups import LookupService
 from putuo_community.services.mappings import MappingStore
 from putuo_community.services.overview import OverviewService
-from putuo_community.services.queries import QueryService
 from putuo_community.services.records import Record, RecordService
 from putuo_community.services.reminders import ReminderService
 from putuo_community.services.settings import UserSettings
@@ -41,7 +40,6 @@ class Services:
     lookups: LookupService
     history: HistoryService
     overview: OverviewService
-    queries: QueryService
     listing: ListingService
     reminders: ReminderService
     credit: CreditService
@@ -75,7 +73,6 @@ class Services:
             lookups=LookupService(database),
             history=HistoryService(database),
             overview=OverviewService(database),
-            queries=QueryService(database),
             listing=ListingService(database, credit),
             reminders=ReminderService(database),
             credit=credit,

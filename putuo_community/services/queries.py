@@ -7,15 +7,13 @@ them types the estate's name, which lives in another table.
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, Table, and_, or_, select
 
 from putuo_community.domain.fields import FieldType, Register
-from putuo_community.domain.registers import REGISTERS, get_register
-from putuo_community.services.records import Record, row_to_record, select_with_titles
-from putuo_community.storage.database import Database
+from putuo_community.domain.registers import REGISTERS
+from putuo_community.services.records import select_with_titles
 from putuo_community.storage.schema import TABLES
 
 _TEXTUAL = (FieldType.TEXT, FieldType.LONG_TEXT, FieldType.CHOICE)
@@ -30,42 +28,6 @@ def street_filter_kind(register: Register) -> str:
     if register.has_field("term_id"):
         return "term"  # committee members: through their term's estate
     return ""
-
-
-class QueryService:
-    def __init__(self, database: Database) -> None:
-        self.database = database
-
-    def list_records(
-        self,
-        register_key: str,
-        *,
-        street_id: int | None = None,
-        search: str = "",
-        limit: int | None = None,
-        ids: Collection[int] | None = None,
-    ) -> list[Record]:
-        """Records of a register in one 街镇 (None: all) whose text, or the names they refer to, match `search`.
-
-        Every word of `search` must appear somewhere: in the record's text and choice
-        fields, in the title of a record it refers to (小区名称, 企业名称 ...) or, for
-        estates, in one of the estate's aliases. Estate-owned records come grouped by
-        estate, then by their own title. `ids`: only these records (those still matching),
-        for a list catching up with a change.
-        """
-        register = get_register(register_key)
-        query, table = filtered_query(register, street_id=street_id, search=search)
-        if ids is not None:
-            query = query.where(table.c.id.in_(sorted(ids)))
-        order: list[Any] = []
-        if register.estate_field and register.estate_field != register.title_field:
-            order.append(query.selected_columns[f"{register.estate_field}__title"])
-        order += [table.c[register.title_field], table.c.id]
-        query = query.order_by(*order)
-        if limit is not None:
-            query = query.limit(limit)
-        with self.database.read() as conn:
-            return [row_to_record(register, row) for row in conn.execute(query)]
 
 
 def filtered_query(register: Register, *, street_id: int | None = None, search: str = "") -> tuple[Select[Any], Table]:
@@ -111,4 +73,4 @@ def _word_matches(register: Register, table: Any, columns: list[Any], word: str)
     return or_(*alternatives)
 
 
-__all__ = ["QueryService", "filtered_query", "street_filter_kind"]
+__all__ = ["filtered_query", "street_filter_kind"]
