@@ -29,13 +29,13 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from benchmark_script import run_benchmark
 from gui_bench import FreezeMeter, painted, wait_until
 
 ESTATES = 20_000
@@ -215,20 +215,7 @@ def main(data_dir: str) -> dict[str, Any]:
 
 @pytest.mark.slow
 def test_the_lists_answer_at_district_scale(district_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    result = subprocess.run(
-        [sys.executable, __file__, str(district_dir)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=900,
-        check=False,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-    )
-    assert result.returncode == 0, result.stderr
-    shown, _, figures_text = result.stdout.partition("RESULT ")
-    with capsys.disabled():
-        print("\n" + shown.strip())
-    figures = json.loads(figures_text)
+    figures = run_benchmark(__file__, str(district_dir), capsys)
     assert figures["lifts_rows"] > 100_000
     assert figures["sort_seconds"] <= SORT_SECONDS * MARGIN
     assert figures["clear_search_freeze"] <= FREEZE_SECONDS * MARGIN

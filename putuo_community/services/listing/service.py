@@ -437,31 +437,29 @@ class ListingService:
         thresholds: WarningThresholds | None,
     ) -> dict[int, dict[str, Any]]:
         if ids is None:
-            cache_key = _district_key(register, today, wanted, thresholds)
-            with self._lock:
-                cached, generation = self._district.get(cache_key), self._generation
-            if cached is not None:
-                held: dict[int, dict[str, Any]] = cached
-                return held
-            result = self._compute(conn, register, None, today, wanted, thresholds)
-            with self._lock:
-                if generation == self._generation:  # no write came in meanwhile
-                    self._district[cache_key] = result
-            return result
+            district: dict[int, dict[str, Any]] = self._held_until_next_write(
+                _district_key(register, today, wanted, thresholds),
+                lambda: self._compute(conn, register, None, today, wanted, thresholds),
+            )
+            return district
         return self._compute(conn, register, ids, today, wanted, thresholds)
 
     def _thresholds(self) -> WarningThresholds:
         """The warning thresholds, read once until the next write (each block of rows asks for them)."""
-        with self._lock:
-            cached, generation = self._district.get(("thresholds",)), self._generation
-        if cached is not None:
-            held: WarningThresholds = cached
-            return held
-        thresholds = self.credit.thresholds()
-        with self._lock:
-            if generation == self._generation:
-                self._district[("thresholds",)] = thresholds
+        thresholds: WarningThresholds = self._held_until_next_write(("thresholds",), self.credit.thresholds)
         return thresholds
+
+    def _held_until_next_write(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        """`compute()`, kept under `key` until a write is committed (one computed during a write is not kept)."""
+        with self._lock:
+            cached, generation = self._district.get(key), self._generation
+        if cached is not None:
+            return cached
+        value = compute()
+        with self._lock:
+            if generation == self._generation:  # no write came in meanwhile
+                self._district[key] = value
+        return value
 
     def _held_district(
         self, register: Register, today: date, wanted: set[str], thresholds: WarningThresholds | None
