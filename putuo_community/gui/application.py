@@ -22,9 +22,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from putuo_community import APP_NAME, APP_TITLE, __version__
 from putuo_community.gui.crash import ExceptionRouter
-from putuo_community.gui.garbage import GuiThreadCollector
 from putuo_community.gui.icon import app_icon
 from putuo_community.gui.main_window import ORGANIZATION, MainWindow
+from putuo_community.gui.responsive import ResponsiveGuiThread
 from putuo_community.services import Services
 
 log = logging.getLogger(__name__)
@@ -100,7 +100,7 @@ def run_gui(
     previous_hook = sys.excepthook
     sys.excepthook = router
     window: MainWindow | None = None
-    collector = GuiThreadCollector(app)
+    responsive = ResponsiveGuiThread(app)
     try:
         try:
             window = MainWindow(services, remember_state=not smoke_test, demo_folder=demo_folder)
@@ -109,7 +109,7 @@ def run_gui(
             return 1
         window.show()
         # Once the first list is on screen, what the start built stays out of later full collections.
-        window.page("estates").loaded.connect(collector.settle, Qt.ConnectionType.SingleShotConnection)
+        window.page("estates").loaded.connect(responsive.settle, Qt.ConnectionType.SingleShotConnection)
         if smoke_test:
             _quit_once_loaded(app, window)
         router.quit_application = app.exit
@@ -124,8 +124,8 @@ def run_gui(
             window.runner.shutdown()
             window.deleteLater()  # with its timers: nothing of this run may fire later
             QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-        collector.stop()
-        collector.deleteLater()
+        responsive.stop()
+        responsive.deleteLater()
         sys.excepthook = previous_hook
         qInstallMessageHandler(previous_handler)
         if translator is not None:

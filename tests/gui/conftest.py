@@ -30,7 +30,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(autouse=True)
 def _garbage_collected_on_the_gui_thread() -> Iterator[None]:
-    """As the app does (gui/garbage.py): no collection in a background task, where it could run a
+    """As the app does (gui/responsive.py): no collection in a background task, where it could run a
     Qt destructor off the GUI thread; collect between tests instead."""
     was_enabled = gc.isenabled()
     gc.disable()

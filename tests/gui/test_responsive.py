@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import gc
+import sys
 import threading
 from typing import Any
 
-from putuo_community.gui.garbage import GuiThreadCollector
+from putuo_community.gui.responsive import ResponsiveGuiThread
 
 
 class Cycle:
@@ -16,7 +17,7 @@ class Cycle:
 
 def test_a_background_task_never_triggers_a_collection_and_the_timer_does(qtbot: Any) -> None:
     gc.enable()
-    collector = GuiThreadCollector()
+    collector = ResponsiveGuiThread()
     try:
         assert not gc.isenabled()
         collected_in: list[str] = []
@@ -41,8 +42,18 @@ def test_a_background_task_never_triggers_a_collection_and_the_timer_does(qtbot:
     gc.disable()  # as the GUI tests' fixture keeps it
 
 
+def test_the_interpreter_is_shared_often_while_the_gui_runs(qtbot: Any) -> None:
+    before = sys.getswitchinterval()
+    keeper = ResponsiveGuiThread()
+    try:
+        assert sys.getswitchinterval() < before
+    finally:
+        keeper.stop()
+    assert sys.getswitchinterval() == before
+
+
 def test_full_collections_are_kept_rare_and_the_start_is_frozen_out(qtbot: Any, monkeypatch: Any) -> None:
-    collector = GuiThreadCollector()
+    collector = ResponsiveGuiThread()
     try:
         collector.settle()
         assert gc.get_freeze_count() > 0  # what the start built is out of later collections
