@@ -132,6 +132,8 @@ def _assessment_text(row: ListRow) -> str:
         return ""
     if value.done:
         return _tr("已评估")
+    if value.overdue:
+        return _tr("满15年未评估（{due}）").format(due=value.due_on.isoformat())
     return value.due_on.isoformat()
 
 
@@ -161,7 +163,7 @@ def _lift_columns() -> list[ListColumn]:
             lambda r: getattr(r.computed.get("assessment"), "due_on", None),
             tooltip=_assessment_tip,
             foreground=lambda r: ALERT if getattr(r.computed.get("assessment"), "overdue", False) else None,
-            width_chars=11,
+            width_chars=22,
         ),
         ListColumn(
             "monitoring",

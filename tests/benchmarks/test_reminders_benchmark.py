@@ -15,9 +15,10 @@ two-core machine (before → after this page's rework, same-run baseline after i
 (the bare service 0.65-1.0 s); keystroke 290 ms → 40-86 ms (bare match 21-43 ms); sort 650 ms → 76-196 ms
 (bare sorted 190-215 ms); longest freeze 530-650 ms → 140-400 ms, all of it while the reminders are
 computed in the background (full garbage collections of 100-200 ms, GIL waits); a keystroke or a sort
-freezes 40-196 ms. With the GUI thread kept answering as the app keeps it (garbage collected on it, the start frozen out,
-full collections rare) and the background sort keys handing the interpreter over between runs, the
-longest freeze fell to 73-113 ms and the open to 0.89-1.06 s (bare service 0.64-0.83 s). The sort is
+freezes 40-196 ms. With the GUI thread kept answering as the app keeps it (garbage collected on it, the
+start frozen out, full collections rare, the interpreter shared every millisecond) and the background sort
+keys handing the interpreter over between runs, the longest freeze fell to 73-113 ms and the open to
+0.88-1.3 s (bare service 0.63-0.86 s; the most of it, so the open is not reliably under 1 s). The sort is
 asserted at its target with a 10 % margin; the open, the keystroke and the freezes at twice their target.
 
 The district is built once per test session (about 25 s), or taken from PUTUO_BENCH_DEMO_DIR (a folder

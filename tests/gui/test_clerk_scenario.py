@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from gui_helpers import Answers, type_text
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit
 
 from putuo_community.gui.dialogs import ConflictDialog, RecordDialog
@@ -95,6 +96,17 @@ def add_in(qtbot: Any, window: EstateWindow, register: str, values: dict[str, st
     saved(qtbot, dialog)
 
 
+def list_row(page: Any, title: str) -> dict[str, str]:
+    """A list page's row, as its header names read it."""
+    model = page.model
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    for row in range(model.rowCount()):
+        cells = {h: model.index(row, c).data() or "" for c, h in enumerate(headers)}
+        if title in cells.values():
+            return cells
+    raise AssertionError(f"{title} is not in the list")
+
+
 def column(box: Any, header: str) -> list[str]:
     headers = [c.header for c in box.model.columns]
     position = headers.index(header)
@@ -163,6 +175,11 @@ def test_a_clerks_morning(qtbot: Any, main: MainWindow, second_clerk: MainWindow
     assert "满15年未评估" in column(lifts, "提示")[0]
     window.show_section("completeness")
     qtbot.waitUntil(lambda: any("使用满15年未做安全评估" in g.message for g in window.dossier.gaps))  # type: ignore[union-attr]
+    lift_list = main.show_page("lifts")  # the district's list says the same, in its 梯龄 and 评估 columns
+    qtbot.waitUntil(lambda: lift_list.has_loaded and lift_list.model.rowCount() == 1)  # type: ignore[attr-defined]
+    lift_row = list_row(lift_list, "31103107002008")
+    assert lift_row["梯龄（年）"] == "16"
+    assert lift_row["评估到期"].startswith("满15年未评估")
 
     # 7. A building with a lift cannot be deleted, and the clerk is told why.
     window.show_section("lifts")

@@ -277,7 +277,9 @@ def test_the_lift_list_shows_age_and_assessment(qtbot: Any, window: MainWindow, 
     qtbot.waitUntil(lambda: page.model.rowCount() == 1)
     age = lift_age_years(date(2005, 6, 1), date.today())
     assert page.model.index(0, column_of(page, "age_years")).data() == str(age)
-    assert page.model.index(0, column_of(page, "assessment")).data() == "2020-06-01"  # overdue: never assessed
+    assert (
+        page.model.index(0, column_of(page, "assessment")).data() == "满15年未评估（2020-06-01）"
+    )  # overdue: never assessed
     assert page.model.index(0, column_of(page, "assessment")).data(Qt.ItemDataRole.ForegroundRole) is not None
 
 
