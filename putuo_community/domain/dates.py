@@ -11,6 +11,8 @@ def add_months(d: date, n: int) -> date:
     """Step ``n`` calendar months; a day past the new month's end clamps to it (1-31 + 1 月 = 2-28/29)."""
     month_index = d.year * 12 + (d.month - 1) + n
     year, month0 = divmod(month_index, 12)
+    if d.day <= 28:  # every month has it: no need to ask the calendar (a hot path at district scale)
+        return date(year, month0 + 1, d.day)
     last_day = calendar.monthrange(year, month0 + 1)[1]
     return date(year, month0 + 1, min(d.day, last_day))
 
