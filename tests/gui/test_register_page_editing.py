@@ -83,7 +83,10 @@ def test_a_records_history_opens_from_the_list(qtbot: Any, lifts_page: RegisterP
     qtbot.waitUntil(lambda: history.model.rowCount() == 1)
     assert history.model.row_object(0).action == "新增"
     assert history.windowTitle() == f"电梯“{record.title}”的变更记录"
+    services.records.update("lifts", record.id, {"make": "奥的斯"}, expected_version=record.version)
+    qtbot.waitUntil(lambda: history.model.rowCount() == 2)  # the open history follows the save
     history.close()
+    qtbot.waitUntil(lambda: lifts_page.record_history is None)
 
 
 def test_enter_on_an_estate_opens_its_window(qtbot: Any, window: MainWindow, estates: dict[str, int]) -> None:

@@ -500,8 +500,18 @@ class RegisterPage(Page):
         record = self.current_record()
         if record is None:
             return None
-        self.record_history = open_record_history(self.context.services, self.context.runner, record, self)
-        return self.record_history
+        view = open_record_history(self.context.services, self.context.runner, record, self)
+        view.destroyed.connect(self._record_history_gone)
+        self.record_history = view
+        return view
+
+    def _record_history_gone(self) -> None:
+        self.record_history = None
+
+    def apply_changes(self, changes: Changes) -> None:
+        if self.record_history is not None:  # an open record history gains the new rows too
+            self.record_history.follow_changes(changes)
+        super().apply_changes(changes)
 
     def open_company(self, record: Record) -> CompanyWindow:
         """A company's window: its estates, managers, contracts and credit ledger. One window, reused."""
