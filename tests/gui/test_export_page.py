@@ -309,14 +309,18 @@ def test_a_long_task_shows_its_progress_and_esc_stops_it_quietly(qtbot: Any) -> 
         on_result=outcome.append,
         on_cancelled=lambda: outcome.append("已取消"),
     )
-    qtbot.waitUntil(task.dialog.isVisible)  # shown once the work outlasts a moment
-    qtbot.waitUntil(lambda: task.bar.maximum() == 4)
-    assert task.bar.value() == 1
-    assert task.dialog.labelText() == "第 1 步，共 4 步"
-    qtbot.keyClick(task.dialog, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: outcome == ["已取消"])
-    assert stopped.is_set()
-    runner.shutdown()
+    try:
+        qtbot.waitUntil(task.dialog.isVisible)  # shown once the work outlasts a moment
+        qtbot.waitUntil(lambda: task.bar.maximum() == 4)
+        assert task.bar.value() == 1
+        assert task.dialog.labelText() == "第 1 步，共 4 步"
+        task.dialog.activateWindow()  # Esc goes to the active window
+        qtbot.waitUntil(task.dialog.isActiveWindow)
+        qtbot.keyClick(task.dialog, Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda: outcome == ["已取消"])
+        assert stopped.is_set()
+    finally:
+        runner.shutdown()  # never leave the endless work running into the next test
 
 
 def test_a_quick_task_delivers_its_result_and_leaves_no_dialog_behind(qtbot: Any) -> None:
@@ -325,7 +329,9 @@ def test_a_quick_task_delivers_its_result_and_leaves_no_dialog_behind(qtbot: Any
     runner = BackgroundRunner(owner)
     results: list[int] = []
     task = run_long_task(owner, runner, lambda _progress: 42, title="测试", label="…", on_result=results.append)
-    qtbot.waitUntil(lambda: results == [42])
-    assert task.finished
-    qtbot.waitUntil(lambda: owner.findChildren(QProgressDialog) == [])  # closed and deleted, not just hidden
-    runner.shutdown()
+    try:
+        qtbot.waitUntil(lambda: results == [42])
+        assert task.finished
+        qtbot.waitUntil(lambda: owner.findChildren(QProgressDialog) == [])  # closed and deleted, not just hidden
+    finally:
+        runner.shutdown()
