@@ -13,20 +13,7 @@ from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSplitter, QTableView, QWidget
 
-from putuo_community.gui.list_model import LazyListModel
-from putuo_community.gui.widgets import MAX_COLUMN_WIDTH
-
 SAVE_DELAY_MS = 400  # dragging a column edge writes once, when it stops
-
-
-def size_list_columns(view: QTableView, model: LazyListModel) -> None:
-    """Start each column at its declared width, never narrower than its header."""
-    digit = view.fontMetrics().horizontalAdvance("0")
-    header_metrics = view.horizontalHeader().fontMetrics()
-    for number, column in enumerate(model.columns):
-        wanted = column.width_chars * digit + 16
-        header_width = header_metrics.horizontalAdvance(column.header) + 28  # room for the sort arrow
-        view.setColumnWidth(number, min(max(wanted, header_width), MAX_COLUMN_WIDTH))
 
 
 class ListLayout:

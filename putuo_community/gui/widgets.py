@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Protocol
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
-
-from putuo_community.gui.models import RowTableModel
 
 MAX_COLUMN_WIDTH = 360
 
@@ -41,8 +42,23 @@ def make_table_view(parent: QWidget) -> QTableView:
     return view
 
 
-def size_columns(view: QTableView, model: RowTableModel) -> None:
-    """Start each column at its declared width, never narrower than its header."""
+class SizedColumn(Protocol):
+    """What sizing needs of a column, whichever model it belongs to."""
+
+    @property
+    def header(self) -> str: ...
+
+    @property
+    def width_chars(self) -> int: ...
+
+
+class ColumnsModel(Protocol):
+    @property
+    def columns(self) -> Sequence[SizedColumn]: ...
+
+
+def size_columns(view: QTableView, model: ColumnsModel) -> None:
+    """Start each column at its declared width, never narrower than its header (any model with `columns`)."""
     digit = view.fontMetrics().horizontalAdvance("0")
     header_metrics = view.horizontalHeader().fontMetrics()
     for number, column in enumerate(model.columns):

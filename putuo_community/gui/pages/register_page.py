@@ -32,13 +32,13 @@ from putuo_community.gui.dialogs.slot import DialogSlot
 from putuo_community.gui.history_view import HistoryView, open_record_history
 from putuo_community.gui.list_columns import list_columns
 from putuo_community.gui.list_model import BLOCK_ROWS, LazyListModel
-from putuo_community.gui.list_view import ListLayout, size_list_columns
+from putuo_community.gui.list_view import ListLayout
 from putuo_community.gui.long_task import LongTask
 from putuo_community.gui.models import text_collator
 from putuo_community.gui.pages.base import Page, PageContext, fill_street_combo, street_combo
 from putuo_community.gui.pages.company_window import CompanyWindow
 from putuo_community.gui.pages.export_page import export_ledger
-from putuo_community.gui.widgets import make_table_view
+from putuo_community.gui.widgets import make_table_view, size_columns
 from putuo_community.services import Record
 from putuo_community.services.importing import IMPORT_KINDS
 from putuo_community.services.listing import ListFilter, ListRow, ListSort
@@ -167,7 +167,7 @@ class RegisterPage(Page):
         self.proxy = self.model  # filtering and sorting happen in the listing service; kept for callers
         self.view = make_table_view(self)
         self.view.setModel(self.model)
-        size_list_columns(self.view, self.model)
+        size_columns(self.view, self.model)
         default_column = self._default_sort_column()
         self.model.sort_column = default_column  # the service's own order: no second read for it
         self.view.sortByColumn(default_column, Qt.SortOrder.AscendingOrder)
