@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, NamedTuple
 
 from putuo_community.domain import rules
 from putuo_community.domain.dates import add_months, add_years
@@ -59,8 +59,7 @@ def formation_due_on(*, first_delivery_on: date | None, half_area_delivered_on: 
 # --- 换届 timeline --------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RenewalEvents:
+class RenewalEvents(NamedTuple):
     """What has happened so far in one 换届; None = not yet."""
 
     report_on: date | None = None
@@ -83,8 +82,9 @@ def renewal_events(term: Mapping[str, Any]) -> RenewalEvents:
     )
 
 
-@dataclass(frozen=True)
-class Milestone:
+class Milestone(NamedTuple):
+    """One 换届 step. A named tuple: a district's reminders make tens of thousands of them at a time."""
+
     key: str
     label: str
     due_on: date | None

@@ -11,10 +11,9 @@ decides exactly, on every date edge.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Column, ColumnElement, Connection, Select, Table, and_, false, func, literal, or_, select
 
@@ -40,10 +39,14 @@ CREDIT_EXPIRY_DAYS = 30
 # rule clamps is never left out before the rule sees it.
 _DATE_SLACK = timedelta(days=7)
 _FUND_SLACK = Decimal(1)  # yuan: floating-point amounts in SQLite are compared exactly in Python
+# The registers reminders are computed from: a write to any other cannot change one.
+INPUTS = ("streets", "estates", "committee_terms", "contracts", "lifts", "funds", "credit_events", "companies")
 
 
-@dataclass(frozen=True)
-class Reminder:
+class Reminder(NamedTuple):
+    """A deadline about one estate (none for a company's own). A named tuple, not a dataclass:
+    a district has over 40,000 of them and they are made in one go while the clerk waits."""
+
     estate_id: int | None
     estate_name: str
     street_name: str
