@@ -54,9 +54,11 @@ def wait_until(app: Any, condition: Callable[[], bool], timeout: float = 120.0) 
 
 
 def painted(app: Any, page: Any) -> None:
-    """Wait for the page's data, then paint its table once (the view reads the rows it shows)."""
+    """Wait for the page's data, then let the window paint what changed, its table included, once (the view
+    reads the rows it shows), as the program's loop does. A forced `repaint()` before the events painted the
+    table a second time, and counted that in every figure."""
     wait_until(app, lambda: page.has_loaded and not page.loading)
     view = getattr(page, "view", None)
     if view is not None:
-        view.viewport().repaint()
+        view.viewport().update()  # painted below even if nothing else marked it
     app.processEvents()
