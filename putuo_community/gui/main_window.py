@@ -7,7 +7,7 @@ import html
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -31,12 +31,14 @@ from putuo_community.gui.dialogs.slot import DialogSlot
 from putuo_community.gui.estate_window import EstateWindow
 from putuo_community.gui.first_start import FirstStartPanel
 from putuo_community.gui.long_task import LongTask, run_long_task
+from putuo_community.gui.models import OVERDUE_COLOUR
 from putuo_community.gui.pages.base import Page, PageContext
 from putuo_community.gui.pages.estate_page import EstatePage
 from putuo_community.gui.pages.export_page import ExportPage
 from putuo_community.gui.pages.import_page import ImportPage
 from putuo_community.gui.pages.register_page import RegisterPage
 from putuo_community.gui.pages.reminders_page import RemindersPage
+from putuo_community.gui.reminder_feed import ReminderFeed
 from putuo_community.gui.settings_dialog import FontDialog
 from putuo_community.gui.widgets import enlarged_font
 from putuo_community.gui.worker import BackgroundRunner, Progress
@@ -47,6 +49,8 @@ log = logging.getLogger(__name__)
 
 ORGANIZATION = "putuo"
 PREFERRED_SIZE = QSize(1280, 780)
+# Reminders are first computed this long after the estate list is on screen, when the window has settled.
+REMINDERS_AFTER_START_MS = 500
 FRAME_ALLOWANCE = 40  # a title bar and borders, before the window is shown and can measure its own
 PAGE_KEYS = (
     "estates",
@@ -91,6 +95,8 @@ class MainWindow(QMainWindow):
         self.context = PageContext(services, self.runner)
         # Every committed write reaches the pages, which update what they show of it: no F5 needed.
         self.change_hub = ChangeHub(services.changes, self)
+        self.reminder_feed = ReminderFeed(services, self.runner, self)
+        self.change_hub.changed.connect(self.reminder_feed.apply_changes)
         title = self.tr("{app} — {database}").format(app=APP_TITLE, database=self.database_title())
         self.setWindowTitle(self.tr("{title}（演示数据）").format(title=title) if demo else title)
         self.setMinimumSize(QSize(640, 440))  # fits 1366×768 at 150 % (911×512 logical)
@@ -121,12 +127,20 @@ class MainWindow(QMainWindow):
         self.count_label = QLabel(self)
         self.database_label = QLabel(self.tr("数据库：{name}").format(name=services.database_name), self)
         self.database_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.overdue_label = QLabel(self)
+        shortcut = (PAGE_KEYS.index("reminders") + 1) % 10
+        self.overdue_label.setToolTip(self.tr("打开提醒（Ctrl+{number}）").format(number=shortcut))
+        self.overdue_label.linkActivated.connect(self._overdue_clicked)
+        self.overdue_label.hide()
         self.statusBar().addWidget(self.count_label, 1)
+        self.statusBar().addPermanentWidget(self.overdue_label)
         self.statusBar().addPermanentWidget(self.database_label)
+        self.reminder_feed.updated.connect(self._show_overdue_count)
 
         self._restore_state()
         self.navigation.setCurrentRow(0)
         self._load_streets()
+        self.pages["estates"].loaded.connect(self._start_reminders, Qt.ConnectionType.SingleShotConnection)
         self.change_hub.changed.connect(self._estates_may_have_changed)
         self._count_estates()
         app = QApplication.instance()
@@ -158,7 +172,7 @@ class MainWindow(QMainWindow):
                 "lift_projects",
                 RegisterPage(c, LIFT_PROJECTS, self.tr("加装电梯"), self.tr("既有多层住宅加装电梯项目的进度和补贴")),
             ),
-            ("reminders", RemindersPage(c, self.tr("提醒"))),
+            ("reminders", RemindersPage(c, self.tr("提醒"), self.reminder_feed)),
             ("import", ImportPage(c, self.tr("导入"))),
             ("export", ExportPage(c, self.tr("导出"))),
         ]
@@ -274,6 +288,21 @@ class MainWindow(QMainWindow):
     def _streets_loaded(self, streets: list[Record]) -> None:
         for page in self.pages.values():
             page.set_streets(streets)
+
+    def _start_reminders(self) -> None:
+        QTimer.singleShot(REMINDERS_AFTER_START_MS, self.reminder_feed.ensure)
+
+    def _show_overdue_count(self) -> None:
+        count = self.reminder_feed.overdue_count or 0
+        self.overdue_label.setText(
+            self.tr('<a href="reminders" style="color: {colour};">逾期提醒 {count} 条</a>').format(
+                colour=OVERDUE_COLOUR.name(), count=f"{count:,}"
+            )
+        )
+        self.overdue_label.setVisible(count > 0)
+
+    def _overdue_clicked(self, _link: str) -> None:
+        self.show_page("reminders")
 
     def open_estate(self, estate_id: int, section: str = "basic") -> EstateWindow:
         """The estate's own window, at `section`; one window per estate, raised if already open."""

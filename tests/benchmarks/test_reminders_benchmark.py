@@ -3,23 +3,26 @@
 Measured in one process of its own, with a 10 ms timer ticking on the UI thread throughout: the
 largest gap between two ticks is the longest freeze the user would feel. Figures, each against a
 baseline taken in the same run:
-- opening the page until its first rows are painted, against the bare `ReminderService.list` call,
-  and until its background work (each column's sort keys) is done, with the longest freeze in all that;
+- the window computing the district's reminders in the background once the estate list is shown (they
+  feed the status bar's overdue count and the page), with the estate list's longest freeze meanwhile;
+- opening the page until its rows are painted, against the bare `ReminderService.list` call, with the
+  longest freeze, against going to a page already loaded (the window repaints, nothing is read);
+- F5: the reminders computed again, the rows shown meanwhile, until the new ones are painted;
 - a search keystroke (the text set, the rows filtered and painted), against matching the same words
   over the reminders' texts already lowercased in a plain list (the least any search can do);
 - clearing the search and choosing a category, the same way;
 - a header click sorting by 小区 and by 到期日, against Python's `sorted` on the same values;
 - the longest freeze over all of that, against the longest gap of the idle timer.
-Targets: open < 1 s, a freeze < 100 ms, a keystroke < 50 ms, a sort < 200 ms. Measured on the shared
-two-core machine (before → after this page's rework, same-run baseline after it): open 7.0 s → 1.0-1.4 s
-(the bare service 0.65-1.0 s); keystroke 290 ms → 40-86 ms (bare match 21-43 ms); sort 650 ms → 76-196 ms
-(bare sorted 190-215 ms); longest freeze 530-650 ms → 140-400 ms, all of it while the reminders are
-computed in the background (full garbage collections of 100-200 ms, GIL waits); a keystroke or a sort
-freezes 40-196 ms. With the GUI thread kept answering as the app keeps it (garbage collected on it, the
-start frozen out, full collections rare, the interpreter shared every millisecond) and the background sort
-keys handing the interpreter over between runs, the longest freeze fell to 73-113 ms and the open to
-0.88-1.3 s (bare service 0.63-0.86 s; the most of it, so the open is not reliably under 1 s). The sort is
-asserted at its target with a 10 % margin; the open, the keystroke and the freezes at twice their target.
+Targets: open < 1 s, a freeze < 100 ms, a keystroke < 50 ms, a sort < 200 ms.
+
+History on the shared two-core machine: open 7.0 s → 1.0-1.4 s when the page computed its reminders as
+it opened (the bare service 0.65-1.0 s), then 0.88-1.3 s with the GUI thread kept answering as the app
+keeps it (freezes 73-134 ms). With the reminders computed ahead by the window, sort keys and all, and
+lighter records (named tuples), the page opens in 0.03 s (bare service 0.53-0.55 s) with a freeze of
+28-30 ms (page switch 11 ms); F5 takes 1.1 s with the old rows on screen (freeze 47-49 ms); a keystroke
+25-42 ms (bare match 20 ms); a sort 51-58 ms (bare sorted 144-158 ms); the longest freeze 51-58 ms. Until
+then, this helper painted the table twice per figure; it paints once now, as the program does. Every
+target is asserted with a 10 % margin, F5 at twice the open's.
 
 The district is built once per test session (about 25 s), or taken from PUTUO_BENCH_DEMO_DIR (a folder
 made by `putuo-community demo --estates 20000 --data-dir ...`).
@@ -86,7 +89,13 @@ def main(data_dir: str) -> dict[str, Any]:
     # The estate list opens first; a person looks at it a moment before choosing 提醒.
     painted(app, window.page("estates"))
     responsive.settle()  # as the app does once its first list is on screen
-    wait_until(app, lambda: window.runner.active_count == 0)
+    # Meanwhile the window computes the district's reminders in the background (its status bar counts
+    # the overdue ones): the longest freeze of the estate list while it does.
+    meter.start()
+    started = time.perf_counter()
+    wait_until(app, lambda: window.reminder_feed.ready and window.runner.active_count == 0)
+    figures["background_seconds"] = time.perf_counter() - started
+    figures["background_freeze"] = meter.stop()
     meter.start()
     idle_end = time.perf_counter() + 1.0
     wait_until(app, lambda: time.perf_counter() > idle_end)
@@ -101,6 +110,15 @@ def main(data_dir: str) -> dict[str, Any]:
     figures["service_seconds"] = min(bare)
     figures["reminders"] = len(reminders)
 
+    # Baseline of an open's freeze: going to a page already loaded (the window repaints, nothing is read).
+    window.show_page("committees")
+    painted(app, window.page("committees"))
+    wait_until(app, lambda: window.runner.active_count == 0)
+    switches = []
+    for key in ("estates", "committees", "estates"):
+        switches.append(_timed(app, window.page(key), meter, lambda key=key: window.show_page(key))[1])
+    figures["switch_freeze"] = min(switches)
+
     page = window.page("reminders")
     meter.start()
     started = time.perf_counter()
@@ -109,7 +127,7 @@ def main(data_dir: str) -> dict[str, Any]:
     figures["open_seconds"] = time.perf_counter() - started
     figures["rows"] = page.view.model().rowCount()
     # What the page goes on doing in the background once the rows are shown (the sort keys).
-    wait_until(app, lambda: window.runner.active_count == 0)
+    wait_until(app, lambda: window.runner.active_count == 0 and not page.model.missing_sort_keys())
     figures["settled_seconds"] = time.perf_counter() - started
     figures["open_freeze"] = meter.stop()
     meter.start()
@@ -117,7 +135,7 @@ def main(data_dir: str) -> dict[str, Any]:
     page.refresh()
     painted(app, page)
     figures["reload_seconds"] = time.perf_counter() - started
-    wait_until(app, lambda: window.runner.active_count == 0)
+    wait_until(app, lambda: window.runner.active_count == 0 and not page.model.missing_sort_keys())
     figures["reload_freeze"] = meter.stop()
 
     # Keystrokes: the text as typed, to the rows painted (the page filters as the text changes).
@@ -161,17 +179,30 @@ def main(data_dir: str) -> dict[str, Any]:
     sorted(range(len(dues)), key=dues.__getitem__)
     figures["sort_baseline_seconds"] = time.perf_counter() - started
     figures["freeze"] = max(
-        figures[k] for k in ("open_freeze", "reload_freeze", "keystroke_freeze", "clear_freeze", "sort_freeze")
+        figures[k]
+        for k in (
+            "background_freeze",
+            "open_freeze",
+            "reload_freeze",
+            "keystroke_freeze",
+            "clear_freeze",
+            "sort_freeze",
+        )
     )
     window.close()
     services.close()
 
     print(
+        f"启动后在后台计算全区提醒：{figures['background_seconds']:.2f} 秒（从小区列表显示起），"
+        f"其间小区列表最长卡顿 {figures['background_freeze'] * 1000:.0f} 毫秒"
+    )
+    print(
         f"提醒页打开到首屏：{figures['open_seconds']:.2f} 秒（{figures['rows']:,} 条提醒），"
         f"基线（只调用提醒服务）{figures['service_seconds']:.2f} 秒；"
         f"连同后台准备排序共 {figures['settled_seconds']:.2f} 秒，"
-        f"其间最长卡顿 {figures['open_freeze'] * 1000:.0f} 毫秒；"
-        f"刷新 {figures['reload_seconds']:.2f} 秒，卡顿 {figures['reload_freeze'] * 1000:.0f} 毫秒"
+        f"其间最长卡顿 {figures['open_freeze'] * 1000:.0f} 毫秒"
+        f"（基线：切换到已读好的页面 {figures['switch_freeze'] * 1000:.0f} 毫秒）；"
+        f"刷新（F5，重新计算）{figures['reload_seconds']:.2f} 秒，卡顿 {figures['reload_freeze'] * 1000:.0f} 毫秒"
     )
     print(
         f"搜索一次按键（到显示）：最慢 {figures['keystroke_seconds'] * 1000:.0f} 毫秒，"
@@ -198,12 +229,11 @@ def test_the_reminders_page_answers_at_district_scale(district_dir: Path, capsys
     assert figures["reminders"] > 30_000  # the district's reminders, not an empty list
     assert figures["rows"] == figures["reminders"]
     assert figures["sort_seconds"] <= SORT_SECONDS * MARGIN
-    # Not yet reached reliably on the shared two-core machine: caught only when twice as slow.
-    assert figures["open_seconds"] <= 2 * PAGE_OPEN_SECONDS * MARGIN
-    assert figures["keystroke_seconds"] <= 2 * KEYSTROKE_SECONDS * MARGIN
-    assert figures["clear_seconds"] <= 2 * KEYSTROKE_SECONDS * MARGIN
-    assert max(figures["keystroke_freeze"], figures["sort_freeze"]) <= 2 * FREEZE_SECONDS * MARGIN
-    assert figures["freeze"] <= 2 * FREEZE_SECONDS * MARGIN
+    assert figures["open_seconds"] <= PAGE_OPEN_SECONDS * MARGIN
+    assert figures["reload_seconds"] <= 2 * PAGE_OPEN_SECONDS * MARGIN  # computed anew, the old rows on screen
+    assert figures["keystroke_seconds"] <= KEYSTROKE_SECONDS * MARGIN
+    assert figures["clear_seconds"] <= KEYSTROKE_SECONDS * MARGIN
+    assert figures["freeze"] <= FREEZE_SECONDS * MARGIN
 
 
 if __name__ == "__main__":

@@ -33,7 +33,8 @@ class FakeReminder:
 
 @dataclass
 class FakeReminders:
-    """Same call as ReminderService.list; remembers what it was asked."""
+    """Same call as ReminderService.list; remembers what it was asked. Set before the window opens: it
+    computes the reminders in the background as soon as it has settled."""
 
     reminders: list[FakeReminder]
     calls: list[dict[str, Any]] = field(default_factory=list)
@@ -87,7 +88,7 @@ def fake_reminders(services: Services, estates: dict[str, int], monkeypatch: pyt
 
 
 @pytest.fixture
-def page(qtbot, window: MainWindow, fake_reminders: FakeReminders) -> RemindersPage:
+def page(qtbot, fake_reminders: FakeReminders, window: MainWindow) -> RemindersPage:
     shown = window.show_page("reminders")
     assert isinstance(shown, RemindersPage)
     wait_loaded(qtbot, shown)
@@ -174,7 +175,7 @@ def test_a_reminder_opens_the_estate_window_through_the_main_window(
 def test_the_real_reminder_service_has_the_shape_the_page_reads(services: Services) -> None:
     from putuo_community.services.reminders import Reminder
 
-    assert set(Reminder.__dataclass_fields__) == set(FakeReminder.__dataclass_fields__)
+    assert set(Reminder._fields) == set(FakeReminder.__dataclass_fields__)
     assert services.reminders.list(today=date(2026, 1, 1)) == []
 
 
@@ -230,3 +231,14 @@ def test_the_filtered_and_sorted_model_passes_qt_model_tester(qtbot, qtmodeltest
     qtbot.waitUntil(lambda: not page.model.missing_sort_keys())
     page.search_edit.setText("曹杨")
     qtmodeltester.check(page.model, force_py=True)
+
+
+def test_back_to_every_street_shows_the_district_at_once(qtbot, page: RemindersPage, services, fake_reminders) -> None:
+    qtbot.waitUntil(lambda: page.street_filter.count() == 11)
+    page.street_filter.setCurrentIndex(page.street_filter.findData(street_id(services, "万里")))
+    qtbot.waitUntil(lambda: fake_reminders.calls[-1]["street_id"] is not None and not page.loading)
+    calls = len(fake_reminders.calls)
+    page.street_filter.setCurrentIndex(0)
+    assert not page.loading  # the window's reminders of the whole district, computed already
+    assert page.model.rowCount() == 3
+    assert len(fake_reminders.calls) == calls

@@ -106,8 +106,7 @@ class Page(QWidget):
 
     def start_load(self, function: Callable[[], Any], on_result: Callable[[Any], None], description: str) -> None:
         """Run the page's query in the background; a newer load replaces an older one still running."""
-        if self._load_task is not None:
-            self._load_task.cancel()
+        self.cancel_load()
 
         def deliver(result: object) -> None:
             self._load_task = None
@@ -124,6 +123,12 @@ class Page(QWidget):
         self._load_task = self.context.runner.run(
             lambda _progress: function(), on_result=deliver, on_error=failed, description=description, parent=self
         )
+
+    def cancel_load(self) -> None:
+        """Drop the load under way, if any: its result is no longer wanted."""
+        if self._load_task is not None:
+            self._load_task.cancel()
+            self._load_task = None
 
     @property
     def loading(self) -> bool:

@@ -1,8 +1,10 @@
 """The 提醒 page: deadlines that are due or overdue, each with the rule that produced it.
 
-The reminders are computed in the background with their search text; the model filters and
-sorts them in memory. Each column's sort keys are computed in the background once the rows
-are shown, so a header click only compares numbers.
+The whole district's reminders come ready from the window's `ReminderFeed` (computed in the
+background before the page is opened, and again after each write), with every column's sort keys;
+one 街镇's are computed when it is chosen, with the keys of the column sorted on, and the other
+columns' keys follow in the background once the rows are painted. The model filters and sorts in
+memory, so a header click only compares numbers.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
+from putuo_community.domain.changes import Changes
 from putuo_community.domain.registers.dossier import section_of_reminder
 from putuo_community.gui.models import (
     PreparedReminders,
@@ -24,21 +27,29 @@ from putuo_community.gui.models import (
     sort_keys_of,
 )
 from putuo_community.gui.pages.base import ALL, Page, PageContext, fill_street_combo, street_combo
+from putuo_community.gui.reminder_feed import ReminderFeed
 from putuo_community.gui.widgets import make_table_view, size_columns
 from putuo_community.gui.worker import Progress, Task
 from putuo_community.services import Record
+from putuo_community.services.reminders import INPUTS
+
+SORT_KEYS_AFTER_MS = 50
 
 
 class RemindersPage(Page):
     # Enter or double-click on a reminder: its estate's window, at the section where the work is done.
     open_estate_requested = Signal(int, str)
 
-    def __init__(self, context: PageContext, title: str, parent: QWidget | None = None) -> None:
+    def __init__(self, context: PageContext, title: str, feed: ReminderFeed, parent: QWidget | None = None) -> None:
         super().__init__(context, title, self_description(), parent)
         self.today = date.today()
+        self.feed = feed
+        self._waiting_for_feed = False
+        feed.updated.connect(self._feed_updated)
+        feed.failed.connect(self._feed_failed)
 
         self.street_filter = street_combo(self)
-        self.street_filter.currentIndexChanged.connect(self.refresh)
+        self.street_filter.currentIndexChanged.connect(self._street_changed)
         self.category_filter = QComboBox(self)
         self.category_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.category_filter.addItem(self.tr("全部类别"), ALL)
@@ -76,10 +87,27 @@ class RemindersPage(Page):
         self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_edit.selectAll()
 
+    def activate(self) -> None:
+        if self._street_id() is None:
+            if self.feed.ready and self.model.prepared is not self.feed.prepared:
+                self.stale = False
+                self._show_feed()  # computed before the page was shown
+            elif not self.feed.ready and self.has_loaded:
+                self.stale = False
+                self.feed.ensure()  # a new day, or a write not yet followed: shown when computed
+        super().activate()
+
     def refresh(self) -> None:
+        """Compute the reminders again: the whole district's by the feed, one 街镇's here."""
+        street_id = self._street_id()
+        if street_id is None:
+            self.cancel_load()
+            self._waiting_for_feed = True
+            self.set_status(self.tr("正在计算提醒…"))
+            self.feed.request()
+            return
+        self._waiting_for_feed = False
         reminders = self.context.services.reminders
-        value = self.street_filter.currentData()
-        street_id = int(value) if value is not None else None
         self.today = today = date.today()
         sort_column = self.model.sort_column
         self.start_load(
@@ -88,6 +116,54 @@ class RemindersPage(Page):
             description=self.tr("计算提醒"),
         )
 
+    def _street_changed(self) -> None:
+        if self._street_id() is None and self.feed.ready:
+            self.cancel_load()
+            self._show_feed()  # back to the whole district: its reminders are ready
+        else:
+            self.refresh()
+
+    def follow_changes(self, changes: Changes) -> None:
+        if self._street_id() is not None:
+            self.refresh()
+        # The whole district's: the feed computes them again and `_feed_updated` shows them.
+
+    def depends_on(self, changes: Changes) -> bool:
+        return changes.touches(*INPUTS)
+
+    @property
+    def loading(self) -> bool:
+        return super().loading or self._waiting_for_feed
+
+    def _street_id(self) -> int | None:
+        value = self.street_filter.currentData()
+        return int(value) if value is not None else None
+
+    # -- the feed ----------------------------------------------------------------------------
+
+    def _feed_updated(self) -> None:
+        if self._street_id() is not None:
+            return
+        if self._waiting_for_feed or self.isVisible():
+            self._show_feed()
+        elif self.has_loaded:
+            self.stale = True
+
+    def _feed_failed(self) -> None:
+        if self._waiting_for_feed:
+            self._waiting_for_feed = False
+            self.set_status(self.tr("读取失败"))
+
+    def _show_feed(self) -> None:
+        prepared, today = self.feed.prepared, self.feed.today
+        assert prepared is not None
+        assert today is not None
+        self._waiting_for_feed = False
+        self.today = today
+        self._show_reminders(prepared)
+        self.has_loaded = True
+        self.loaded.emit()
+
     # -- showing ---------------------------------------------------------------------------
 
     def _show_reminders(self, prepared: PreparedReminders) -> None:
@@ -95,7 +171,9 @@ class RemindersPage(Page):
             self.model.show_prepared(prepared)
         self._fill_categories(prepared.categories)
         self._update_status()
-        self._compute_sort_keys()
+        # The other columns' sort keys once these rows are painted: a background task busy in Python
+        # meanwhile would make the paint wait for the interpreter at each of its thousands of calls.
+        QTimer.singleShot(SORT_KEYS_AFTER_MS, self, self._compute_sort_keys)
 
     def _compute_sort_keys(self, _column: int = -1) -> None:
         """The sort keys of every column not yet sorted on, in the background; a waiting sort follows."""
