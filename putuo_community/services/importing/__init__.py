@@ -15,6 +15,7 @@ from putuo_community.services.importing.plan import (
     ImportSource,
     RowPlan,
     RowStatus,
+    UnmappedColumn,
 )
 from putuo_community.services.importing.service import ImportService
 
@@ -29,5 +30,6 @@ __all__ = [
     "ImportSource",
     "RowPlan",
     "RowStatus",
+    "UnmappedColumn",
     "get_import_kind",
 ]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, datetime, time
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -78,6 +80,49 @@ class ImportSource:
 
 
 @dataclass(frozen=True)
+class UnmappedColumn:
+    """A column of the sheet that is not imported: its header and a value from it, so a person can map it."""
+
+    index: int
+    header: str
+    sample: str  # the column's first value, as shown; "" when every cell is empty
+
+    def describe(self) -> str:
+        return f"“{self.header}”（如：{self.sample}）" if self.sample else f"“{self.header}”（无数据）"
+
+
+def unmapped_columns(source: ImportSource, mapping: Mapping[int, str]) -> tuple[UnmappedColumn, ...]:
+    """Every column with a header or a value that `mapping` leaves out, in the sheet's order."""
+    found = []
+    for column in source.table.columns:
+        if column.index in mapping:
+            continue
+        sample = next(
+            (
+                text
+                for row in source.table.rows
+                if column.index < len(row.cells) and (text := _shown(row.cells[column.index]))
+            ),
+            "",
+        )
+        if column.text or sample:
+            found.append(UnmappedColumn(column.index, column.text or f"第{column.index + 1}列", sample))
+    return tuple(found)
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date() if value.time() == time() else value
+    text = (value.isoformat() if isinstance(value, date | datetime) else str(value)).strip()
+    return text if len(text) <= SAMPLE_CHARS else text[: SAMPLE_CHARS - 1] + "…"
+
+
+SAMPLE_CHARS = 20
+
+
+@dataclass(frozen=True)
 class ImportPlan:
     source: ImportSource
     mapping: dict[int, str]
@@ -99,6 +144,18 @@ class ImportPlan:
     def summary(self) -> str:
         parts = [f"{s.value} {self.count(s)}" for s in RowStatus if self.count(s)]
         return "，".join(parts) or "没有数据行"
+
+    @property
+    def unmapped(self) -> tuple[UnmappedColumn, ...]:
+        """The sheet's columns this import leaves out: name each to the person, never drop one silently."""
+        return unmapped_columns(self.source, self.mapping)
+
+    def unmapped_text(self) -> str:
+        """ "未导入的列：…" naming each left-out column with a sample value; "" when every column is imported."""
+        columns = self.unmapped
+        if not columns:
+            return ""
+        return f"未导入的列（{len(columns)} 列）：" + "、".join(c.describe() for c in columns)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
@@ -25,6 +25,9 @@ from putuo_community.storage.schema import TABLES
 
 if TYPE_CHECKING:
     from putuo_community.io.table import SourceRow
+
+
+PROGRESS_STEPS = 200  # at most this many progress calls, however many rows
 
 
 class Planner:
@@ -53,9 +56,10 @@ class Planner:
         self.neighbourhood_keys: dict[tuple[int, str], tuple[int, str]] = {}
         self.required = [f for f in self.register.fields if f.required]
 
-    def run(self) -> ImportPlan:
+    def run(self, progress: Callable[[int, int], None] | None = None) -> ImportPlan:
+        """Plan every row; `progress(done, total)` hears of it every few hundred rows (and may raise to stop)."""
         problems = self._file_problems()
-        rows = () if problems else tuple(self._row(row) for row in self.source.table.rows)
+        rows = () if problems else tuple(self._rows(progress))
         return ImportPlan(
             self.source,
             self.mapping,
@@ -63,6 +67,17 @@ class Planner:
             problems,
             tuple((sid, name) for (sid, _key), name in self.new_neighbourhoods.items()),
         )
+
+    def _rows(self, progress: Callable[[int, int], None] | None) -> Iterator[RowPlan]:
+        source_rows = self.source.table.rows
+        total = len(source_rows)
+        step = max(total // PROGRESS_STEPS, 1)
+        if progress is not None:
+            progress(0, total)
+        for done, row in enumerate(source_rows, start=1):
+            yield self._row(row)
+            if progress is not None and (done % step == 0 or done == total):
+                progress(done, total)
 
     def _file_problems(self) -> tuple[str, ...]:
         mapped = set(self.mapping.values())

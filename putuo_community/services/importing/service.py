@@ -8,7 +8,7 @@ until `commit`, which writes every accepted row in one transaction and one histo
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -80,12 +80,16 @@ class ImportService:
         mapping: Mapping[int, str] | None = None,
         *,
         confirmations: Mapping[int, int | None] | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> ImportPlan:
-        """The dry run: what importing would do to each row. Writes nothing."""
+        """The dry run: what importing would do to each row. Writes nothing.
+
+        `progress(rows done, rows)` is called every few hundred rows; an exception it raises stops the plan.
+        """
         chosen = dict(source.mapping if mapping is None else mapping)
         with self.database.read() as conn, paused_gc():
             planner = Planner(conn, source, chosen, confirmations or {})
-            return planner.run()
+            return planner.run(progress)
 
     def commit(self, plan: ImportPlan, *, skip_rejected: bool = False) -> ImportResult:
         """Write every accepted row in one transaction, or nothing.
