@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from putuo_community.domain.errors import BadFile
 from putuo_community.domain.fields import Field, Register
-from putuo_community.domain.parsing import header_matches, normalise_header
+from putuo_community.domain.parsing import header_matches, header_resembles, normalise_header
 from putuo_community.io.workbook import SheetGrid
 
 HEADER_SEARCH_ROWS = 30  # the header is looked for in this many rows at the top of the sheet
@@ -91,28 +91,38 @@ class _Matcher:
 
     def __init__(self, fields: Sequence[Field]) -> None:
         self.fields = tuple(fields)
-        self._cache: dict[str, tuple[int, ...]] = {}
+        self._cache: dict[tuple[str, bool], tuple[int, ...]] = {}
 
-    def matches(self, text: str) -> tuple[int, ...]:
-        found = self._cache.get(text)
+    def matches(self, text: str, *, loosely: bool = False) -> tuple[int, ...]:
+        """The fields `text` names by a label or synonym; `loosely`, by a variant of one (`header_resembles`)."""
+        found = self._cache.get((text, loosely))
         if found is None:
             plausible = 0 < len(text) <= _LONGEST_HEADER and not _NUMBER_OR_DATE.fullmatch(text)
-            found = tuple(i for i, f in enumerate(self.fields) if plausible and header_matches(f, text))
-            self._cache[text] = found
+            test = header_resembles if loosely else header_matches
+            found = tuple(i for i, f in enumerate(self.fields) if plausible and test(f, text))
+            self._cache[(text, loosely)] = found
         return found
 
     def assign(self, columns: Iterable[HeaderColumn]) -> dict[int, str]:
-        """Column index → field key; each field at most once, the first column naming it wins."""
+        """Column index → field key; each field at most once, the first column naming it wins.
+
+        Columns that name a field exactly are assigned first; a variant ("居委会名称", "栋数") only then
+        takes a field still free, so an exact header elsewhere in the sheet always wins.
+        """
+        columns = tuple(columns)
         used: set[int] = set()
         mapping: dict[int, str] = {}
-        for column in columns:
-            for text in _match_texts(column):
-                chosen = next((i for i in self.matches(text) if i not in used), None)
-                if chosen is not None:
-                    used.add(chosen)
-                    mapping[column.index] = self.fields[chosen].key
-                    break
-        return mapping
+        for loosely in (False, True):
+            for column in columns:
+                if column.index in mapping:
+                    continue
+                for text in _match_texts(column):
+                    chosen = next((i for i in self.matches(text, loosely=loosely) if i not in used), None)
+                    if chosen is not None:
+                        used.add(chosen)
+                        mapping[column.index] = self.fields[chosen].key
+                        break
+        return dict(sorted(mapping.items()))
 
 
 def _cell_text(value: object) -> str:

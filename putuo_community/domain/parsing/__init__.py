@@ -7,7 +7,14 @@
 from __future__ import annotations
 
 from putuo_community.domain.parsing.cells import parse_cell
-from putuo_community.domain.parsing.names import header_matches, neighbourhood_key, normalise_header, street_from_text
+from putuo_community.domain.parsing.names import (
+    header_forms,
+    header_matches,
+    header_resembles,
+    neighbourhood_key,
+    normalise_header,
+    street_from_text,
+)
 from putuo_community.domain.parsing.numbers import unit_factor
 from putuo_community.domain.parsing.text import (
     FULL_WIDTH_TO_ASCII,
@@ -22,7 +29,9 @@ __all__ = [
     "Parsed",
     "chinese_numerals_to_digits",
     "clean_text",
+    "header_forms",
     "header_matches",
+    "header_resembles",
     "is_placeholder",
     "neighbourhood_key",
     "normalise_header",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from putuo_community.domain.fields import Field
@@ -31,6 +32,40 @@ def header_matches(field: Field, header: str) -> bool:
     """True when a column header names this field: its label or one of its synonyms, unit aside."""
     bare = normalise_header(header)[0].casefold()
     return bool(bare) and any(normalise_header(name)[0].casefold() == bare for name in (field.label, *field.synonyms))
+
+
+def header_resembles(field: Field, header: str) -> bool:
+    """True when a header names this field the way clerks vary a known name: with a suffix such as 名称,
+    时间 or 情况 ("居委会名称"), a prefix such as 所属 or 总 ("总户数"), 数量 for 数 ("楼栋数量"), or the
+    other character of 栋/幢/楼栋 ("栋数" for 幢数). Weaker than `header_matches`: asked only of the
+    columns no label or synonym names."""
+    forms = header_forms(header)
+    return bool(forms) and any(not forms.isdisjoint(header_forms(name)) for name in (field.label, *field.synonyms))
+
+
+_HEADER_PREFIXES = ("所属", "总")
+_HEADER_SUFFIXES = ("名称", "时间", "日期", "情况")
+_SHORTEST_STEM = 2  # "总数" is not "数", nor "日期" nothing
+
+
+@functools.lru_cache(maxsize=4096)
+def header_forms(header: str) -> frozenset[str]:
+    """The forms a header reduces to, as `header_resembles` compares them."""
+    bare = normalise_header(header)[0].casefold()
+    if not bare:
+        return frozenset()
+    canonical = bare.replace("楼栋", "栋").replace("楼幢", "栋").replace("幢", "栋")
+    if canonical.endswith("数量"):
+        canonical = canonical.removesuffix("量")
+    stems = {canonical}
+    for prefix in _HEADER_PREFIXES:
+        if canonical.startswith(prefix) and len(canonical) - len(prefix) >= _SHORTEST_STEM:
+            stems.add(canonical.removeprefix(prefix))
+    for stem in list(stems):
+        for suffix in _HEADER_SUFFIXES:
+            if stem.endswith(suffix) and len(stem) - len(suffix) >= _SHORTEST_STEM:
+                stems.add(stem.removesuffix(suffix))
+    return frozenset(stems)
 
 
 _STREET_PREFIXES = ("上海市", "上海", "普陀区")
