@@ -20,8 +20,15 @@ from putuo_community.domain.registers import ESTATE_ALIASES, NEIGHBOURHOODS
 from putuo_community.services.bulkwork import paused_gc
 from putuo_community.services.history import ChangeWriter
 from putuo_community.services.importing.kinds import get_import_kind
-from putuo_community.services.importing.plan import ImportPlan, ImportResult, ImportSource, NewNeighbourhood, RowStatus
-from putuo_community.services.importing.planner import Planner
+from putuo_community.services.importing.plan import (
+    ImportPlan,
+    ImportResult,
+    ImportSource,
+    NewNeighbourhood,
+    RowPlan,
+    RowStatus,
+)
+from putuo_community.services.importing.planner import PROGRESS_STEPS, Planner
 from putuo_community.services.importing.references import street_in_text
 from putuo_community.services.mappings import MappingStore
 from putuo_community.services.records import insert_record, update_record
@@ -91,11 +98,19 @@ class ImportService:
             planner = Planner(conn, source, chosen, confirmations or {})
             return planner.run(progress)
 
-    def commit(self, plan: ImportPlan, *, skip_rejected: bool = False) -> ImportResult:
+    def commit(
+        self,
+        plan: ImportPlan,
+        *,
+        skip_rejected: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> ImportResult:
         """Write every accepted row in one transaction, or nothing.
 
         With rejected rows (errors, unconfirmed near matches) the user must choose to
         import only the valid rows (`skip_rejected`); the result lists the skipped ones.
+        `progress(rows written, rows)` is called every few hundred rows; an exception it raises
+        rolls the whole import back: no row, no history batch, no change announced.
         """
         if plan.problems:
             raise UserError("文件不能导入：" + "；".join(plan.problems))
@@ -108,9 +123,10 @@ class ImportService:
         description = f"导入{register.label}：{plan.source.path.name}（{plan.source.sheet}）"
         with self.database.transaction() as conn, paused_gc():
             writer = ChangeWriter(conn, user=self.user, kind="导入", description=description)
+            tally = _WrittenRows(len(plan.accepted), progress)
             neighbourhood_ids = _create_neighbourhoods(conn, plan, writer)
-            created = _insert_new(conn, plan, writer, neighbourhood_ids)
-            updated, aliases = _apply_updates(conn, plan, writer, neighbourhood_ids)
+            created = _insert_new(conn, plan, writer, neighbourhood_ids, tally)
+            updated, aliases = _apply_updates(conn, plan, writer, neighbourhood_ids, tally)
             batch_id = writer.batch_id
         log.info("import batch %s: %s", batch_id, description)
         return ImportResult(batch_id, created, updated, unchanged, plan.rejected, aliases, len(neighbourhood_ids))
@@ -138,6 +154,29 @@ class ImportService:
 
 # -- committing -----------------------------------------------------------------------------
 
+# New rows are written in chunks, so progress (and a cancel) comes between them; a chunk stays large
+# enough for executemany and the in-database history copy to keep their speed.
+MIN_INSERT_CHUNK = 1000
+
+
+class _WrittenRows:
+    """Counts the rows written and tells `progress` every `step` of them (at most PROGRESS_STEPS times)."""
+
+    def __init__(self, total: int, progress: Callable[[int, int], None] | None) -> None:
+        self.total = total
+        self.progress = progress
+        self.step = max(total // PROGRESS_STEPS, 1)
+        self.done = 0
+        self._next_report = self.step
+        if progress is not None:
+            progress(0, total)
+
+    def add(self, rows: int) -> None:
+        self.done += rows
+        if self.progress is not None and (self.done >= self._next_report or self.done == self.total):
+            self._next_report = (self.done // self.step + 1) * self.step
+            self.progress(self.done, self.total)
+
 
 def _create_neighbourhoods(conn: Connection, plan: ImportPlan, writer: ChangeWriter) -> dict[tuple[int, str], int]:
     created = {}
@@ -157,48 +196,72 @@ def _resolved(values: dict[str, Any], neighbourhood_ids: Mapping[tuple[int, str]
 
 
 def _insert_new(
-    conn: Connection, plan: ImportPlan, writer: ChangeWriter, neighbourhood_ids: Mapping[tuple[int, str], int]
+    conn: Connection,
+    plan: ImportPlan,
+    writer: ChangeWriter,
+    neighbourhood_ids: Mapping[tuple[int, str], int],
+    tally: _WrittenRows,
 ) -> int:
     register = plan.source.kind.register
     new_rows = [r for r in plan.rows if r.status is RowStatus.NEW]
     if not new_rows:
         return 0
     bulk = BulkWriter(conn, now())
-    created = []
     empty = dict.fromkeys(register.field_keys)
-    for row in new_rows:
-        given = _resolved(row.values, neighbourhood_ids)
-        record_id = bulk.add(register.key, empty | given)
-        created.append((record_id, given))
-    bulk.flush()
+    chunk = max(tally.step, MIN_INSERT_CHUNK)
+    for start in range(0, len(new_rows), chunk):
+        created = []
+        for row in new_rows[start : start + chunk]:
+            given = _resolved(row.values, neighbourhood_ids)
+            record_id = bulk.add(register.key, empty | given)
+            created.append((record_id, given))
+        bulk.flush()
+        writer.created_many(register, created)  # the chunk's ids are consecutive: history copies them in SQL
+        tally.add(len(created))
     bulk.advance_sequences()
-    writer.created_many(register, created)
-    return len(created)
+    return len(new_rows)
 
 
 def _apply_updates(
-    conn: Connection, plan: ImportPlan, writer: ChangeWriter, neighbourhood_ids: Mapping[tuple[int, str], int]
+    conn: Connection,
+    plan: ImportPlan,
+    writer: ChangeWriter,
+    neighbourhood_ids: Mapping[tuple[int, str], int],
+    tally: _WrittenRows,
 ) -> tuple[int, int]:
-    register = plan.source.kind.register
     updated = aliases = 0
     for row in plan.rows:
-        if row.status is not RowStatus.UPDATE or row.record_id is None or row.version is None:
-            continue
-        changes = {c.key: _resolved(row.values, neighbourhood_ids)[c.key] for c in row.changes}
-        if changes:
-            update_record(conn, register, row.record_id, changes, row.version, writer)
-            updated += 1
-        name = row.values.get("name")
-        if register.is_estate and isinstance(name, str):
-            current = conn.scalar(select(TABLES["estates"].c.name).where(TABLES["estates"].c.id == row.record_id))
-            alias_table = TABLES["estate_aliases"]
-            known = conn.scalar(
-                select(alias_table.c.id).where(alias_table.c.estate_id == row.record_id, alias_table.c.alias == name)
-            )
-            if current != name and known is None:
-                values = {"estate_id": row.record_id, "alias": name, "source": "导入确认"}
-                insert_record(conn, ESTATE_ALIASES, values, writer)
-                aliases += 1
-                if not changes:
-                    updated += 1
+        if row.status is RowStatus.UPDATE:
+            row_updated, alias_added = _apply_update(conn, plan, row, writer, neighbourhood_ids)
+            updated += row_updated
+            aliases += alias_added
+            tally.add(1)
     return updated, aliases
+
+
+def _apply_update(
+    conn: Connection,
+    plan: ImportPlan,
+    row: RowPlan,
+    writer: ChangeWriter,
+    neighbourhood_ids: Mapping[tuple[int, str], int],
+) -> tuple[bool, bool]:
+    """Write one row's changes (and the estate name it used, as an alias): (record updated, alias added)."""
+    register = plan.source.kind.register
+    if row.record_id is None or row.version is None:
+        return False, False
+    changes = {c.key: _resolved(row.values, neighbourhood_ids)[c.key] for c in row.changes}
+    if changes:
+        update_record(conn, register, row.record_id, changes, row.version, writer)
+    name = row.values.get("name")
+    if register.is_estate and isinstance(name, str):
+        current = conn.scalar(select(TABLES["estates"].c.name).where(TABLES["estates"].c.id == row.record_id))
+        alias_table = TABLES["estate_aliases"]
+        known = conn.scalar(
+            select(alias_table.c.id).where(alias_table.c.estate_id == row.record_id, alias_table.c.alias == name)
+        )
+        if current != name and known is None:
+            values = {"estate_id": row.record_id, "alias": name, "source": "导入确认"}
+            insert_record(conn, ESTATE_ALIASES, values, writer)
+            return True, True
+    return bool(changes), False
