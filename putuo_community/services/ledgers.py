@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Select, func, select
 
+from putuo_community.domain.errors import UserError
 from putuo_community.domain.fields import Field, FieldType
 from putuo_community.domain.formatting import mask_personal
 from putuo_community.services.importing.kinds import ImportKind, get_import_kind
@@ -26,6 +27,10 @@ from putuo_community.storage.schema import TABLES
 # Units whose column total means something (households, areas, money, counts); not rates, years or floors.
 SUMMED_UNITS = frozenset({"㎡", "户", "幢", "万元", "元", "台"})
 DISTRICT = "普陀区"
+
+
+class NothingToExport(UserError):
+    """The ledger would have no rows (an empty register, or a filter that matches nothing): no file is written."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,9 @@ class LedgerService:
                 else str(conn.scalar(select(TABLES["streets"].c.name).where(TABLES["streets"].c.id == street_id)))
             )
             rows = conn.execute(query).all()
+        if not rows:  # an empty ledger reports nothing; a blank form to fill in is the import template
+            matching = f"含“{search}”的" if search else ""
+            raise NothingToExport(f"{scope}没有{matching}{kind.label}记录，没有可导出的内容，未生成文件。")
         spec = LedgerSpec(
             title=f"{kind.label}台账",
             scope=scope,
@@ -130,7 +138,7 @@ def ledger_query(kind: ImportKind, *, street_id: int | None, search: str) -> Sel
     if register.has_field("estate_id") or register.has_field("term_id"):
         joined = joined.outerjoin(streets, streets.c.id == estates.c.street_id)
         order = [streets.c.id, estates.c.name]
-    lookups = {"_street": streets.c.name, "_estate": estates.c.name}
+    lookups = {"_street": streets.c.name, "_estate_code": estates.c.code, "_estate": estates.c.name}
     columns: list[Any] = []
     for f in ledger_fields(kind):
         if f.key in lookups:

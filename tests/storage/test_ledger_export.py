@@ -16,6 +16,7 @@ from putuo_community.domain.registers import REGISTERS
 from putuo_community.services import Services
 from putuo_community.services.demo import generate_demo
 from putuo_community.services.importing import IMPORT_KINDS, RowStatus
+from putuo_community.services.importing.references import References
 from putuo_community.services.ledgers import ledger_fields
 from putuo_community.storage.database import Database, open_database
 from putuo_community.storage.schema import TABLES
@@ -27,7 +28,9 @@ TODAY = date(2026, 11, 24)
 def district(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
     folder = tmp_path_factory.mktemp("ledgers")
     database = open_database(f"sqlite:///{folder / 'district.sqlite3'}", backup_dir=folder)
-    generate_demo(database, estates=40, seed=11, today=TODAY)
+    # A thousand estates: at 40, no two estates of a 街镇 share a name and no name is another's alias,
+    # and every round trip passed while 9 of 12 ledgers failed at district scale.
+    generate_demo(database, estates=1000, seed=11, today=TODAY)
     services = Services.build(database, user="导出测试")
     yield services
     database.dispose()
@@ -49,6 +52,18 @@ def _statuses(services: Services, kind: str, path: Path) -> dict[RowStatus, int]
         ]
         raise AssertionError(f"{kind}: {examples[:3]}")
     return counts
+
+
+def test_the_district_has_the_names_that_broke_round_trips(district: Services) -> None:
+    """Estates whose name is spelt alike by another of their 街镇 (its name or alias): the name alone fails."""
+    with district.database.read() as conn:
+        refs = References.load(conn)
+    ambiguous = [
+        estate_id
+        for estate_id, name in refs.estate_names.items()
+        if len(refs.estate_ids_named(refs.estate_streets[estate_id], name)) > 1
+    ]
+    assert len(ambiguous) >= 2
 
 
 @pytest.mark.parametrize("kind", list(IMPORT_KINDS))

@@ -190,9 +190,10 @@ class Planner:
         if "neighbourhood_id" in values:
             values["neighbourhood_id"] = self._neighbourhood(street_id, str(values["neighbourhood_id"]), warnings)
         estate_text = lookups.get("_estate") or values.get("estate_id")
+        code = lookups.get("_estate_code")
         # Members find their estate through a lookup column only; it is dropped once the term is found.
-        if estate_text is not None and (register.has_field("estate_id") or "_estate" in lookups):
-            estate_id, why = refs.estate(street_id, str(estate_text))
+        if (estate_text is not None or code) and (register.has_field("estate_id") or "_estate" in lookups):
+            estate_id, why = self._estate(street_id, code, None if estate_text is None else str(estate_text), warnings)
             if estate_id is None:
                 problems.append(f"小区：{why}")
                 return
@@ -216,6 +217,29 @@ class Planner:
             else:
                 values["manager_id"] = manager
         self._resolve_places(values, lookups, problems)
+
+    def _estate(
+        self, street_id: int | None, code: str | None, name: str | None, warnings: list[str]
+    ) -> tuple[int | None, str]:
+        """The estate a row names: by its 小区编码 first (two estates of a 街镇 may share a name), else by name."""
+        refs = self.refs
+        if code:
+            found = refs.estate_codes.get(clean_text(code).upper())
+            if found is not None:
+                if street_id is not None and refs.estate_streets[found] != street_id:
+                    where = refs.street_names[refs.estate_streets[found]]
+                    return None, f"小区编码“{code}”是{where}的“{refs.estate_names[found]}”，与本行的街镇不符"
+                if name and found not in refs.estate_ids_named(street_id, name):
+                    warnings.append(
+                        f"小区编码“{code}”是“{refs.estate_names[found]}”，与本行的小区名称“{name}”不同，已按编码导入"
+                    )
+                return found, ""
+            if not name:
+                return None, f"没有小区编码为“{code}”的小区"
+            warnings.append(f"小区编码“{code}”尚未登记，已按小区名称查找")
+        if not name:
+            return None, "缺少小区名称"
+        return refs.estate(street_id, name)
 
     def _resolve_places(self, values: dict[str, Any], lookups: dict[str, str], problems: list[str]) -> None:
         refs = self.refs

@@ -104,6 +104,11 @@ class References:
         value = clean_text(text)
         return self.companies_by_code.get(value.upper()) or self.companies_by_name.get(company_key(value))
 
+    def estate_ids_named(self, street_id: int | None, name: str) -> tuple[int, ...]:
+        """The estates `name` spells exactly (their name or an alias), in `street_id` when known."""
+        assert self.estates is not None
+        return tuple(self.estates.exact(self.street_names.get(street_id) if street_id is not None else None, name))
+
     def estate(self, street_id: int | None, name: str) -> tuple[int | None, str]:
         """The estate called `name` (in `street_id` when known), or why none could be chosen."""
         assert self.estates is not None
@@ -112,8 +117,10 @@ class References:
         if len(exact) == 1:
             return exact[0], ""
         if len(exact) > 1:
-            where = "、".join(sorted({self.street_names[self.estate_streets[i]] for i in exact}))
-            return None, f"{where}都有名为“{name}”的小区，请增加“街镇”列以区分"
+            streets = sorted({self.street_names[self.estate_streets[i]] for i in exact})
+            if len(streets) == 1:  # the same name twice in one 街镇: only the code tells them apart
+                return None, f"{streets[0]}有 {len(exact)} 个名为“{name}”的小区，请增加“小区编码”列以区分"
+            return None, f"{'、'.join(streets)}都有名为“{name}”的小区，请增加“街镇”或“小区编码”列以区分"
         near = self.estates.near(street, name)
         place = f"{street}" if street else "全区"
         if near:
