@@ -78,3 +78,29 @@ def test_unknown_estate_and_missing_target_are_told_plainly(district: Path, tmp_
     assert result.returncode == 2
     assert "--street" in result.stderr
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_an_empty_ledger_is_not_exported_and_the_clerk_is_told(district: Path, tmp_path: Path) -> None:
+    out = tmp_path / "小区.xlsx"
+    result = run_cli(
+        "export",
+        "ledger",
+        "estates",
+        "--street",
+        "长征",
+        "--search",
+        "没有这样的小区",
+        "--out",
+        str(out),
+        "--data-dir",
+        str(district),
+    )
+    assert result.returncode == 2
+    assert "长征镇没有含“没有这样的小区”的小区记录，没有可导出的内容，未生成文件。" in result.stderr
+    assert result.stdout == ""  # no "已导出" line
+    assert not out.exists()
+
+    empty = run_cli("export", "ledger", "lifts", "--out", str(out), "--data-dir", str(tmp_path / "新的数据"))
+    assert empty.returncode == 2
+    assert "普陀区没有电梯记录" in empty.stderr
+    assert not out.exists()

@@ -335,3 +335,39 @@ def test_a_quick_task_delivers_its_result_and_leaves_no_dialog_behind(qtbot: Any
         qtbot.waitUntil(lambda: owner.findChildren(QProgressDialog) == [])  # closed and deleted, not just hidden
     finally:
         runner.shutdown()
+
+
+def test_a_ledger_known_to_be_empty_asks_for_no_file_and_says_why(
+    qtbot: Any, demo_window: MainWindow, dialogs: FakeDialogs, tmp_path: Path
+) -> None:
+    page = export_page(qtbot, demo_window)
+    choose(page.street_combo, street_id(page.context.services, "长征"))
+    page.search_edit.setText("没有这样的小区")
+    qtbot.waitUntil(lambda: page.count_label.text() == "没有符合条件的记录")
+    dialogs.save_to = tmp_path / "导出" / "空.xlsx"
+    assert page.export_ledger() is None
+    assert dialogs.suggested == []  # the clerk is not asked where to save nothing
+    assert page.message_label.isVisible()
+    assert page.message_label.text() == "长征镇没有符合条件的小区记录，没有可导出的内容，未生成文件。"
+    assert not dialogs.save_to.parent.exists()
+
+    page.search_edit.clear()  # the filter changes: the old count no longer refuses
+    assert page.ledger_count is None
+
+
+def test_a_register_page_whose_list_is_empty_exports_no_file(
+    qtbot: Any, demo_window: MainWindow, dialogs: FakeDialogs, answers: Any, tmp_path: Path
+) -> None:
+    page = demo_window.show_page("lifts")
+    assert isinstance(page, RegisterPage)
+    wait_loaded(qtbot, page)
+    page.search_edit.setText("没有这样的电梯")
+    qtbot.waitUntil(lambda: not page.loading and page.proxy.rowCount() == 0)
+    assert page.export_button is not None
+    dialogs.save_to = tmp_path / "电梯.xlsx"
+    page.export_button.click()
+    qtbot.waitUntil(lambda: bool(answers.warnings))
+    assert answers.warnings == ["普陀区没有含“没有这样的电梯”的电梯记录，没有可导出的内容，未生成文件。"]
+    assert dialogs.announced == []
+    assert not dialogs.save_to.exists()
+    assert "未能完成" in demo_window.statusBar().currentMessage()

@@ -316,6 +316,7 @@ class ExportPage(OverviewPage):
         self._schedule_count()
 
     def _schedule_count(self) -> None:
+        self.ledger_count = None  # the filters changed: the last count no longer holds
         if self.has_loaded or self.loading:  # not before the page is first shown
             self._count_timer.start()
 
@@ -345,6 +346,14 @@ class ExportPage(OverviewPage):
     # -- commands --------------------------------------------------------------------------
 
     def export_ledger(self) -> LongTask | None:
+        if self.ledger_count == 0:  # known to be empty: no save dialog, no file (the service refuses it too)
+            scope = self.street_combo.currentText() if self.street_id is not None else self.tr("普陀区")
+            self.show_message(
+                self.tr("{scope}没有符合条件的{kind}记录，没有可导出的内容，未生成文件。").format(
+                    scope=scope, kind=IMPORT_KINDS[self.kind_key].label
+                )
+            )
+            return None
         task = export_ledger(
             self,
             self.context,
