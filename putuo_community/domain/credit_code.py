@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 characters: no I, O, Z, S, V
 _CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
@@ -24,9 +26,16 @@ def _credit_check_char(first17: str) -> str:
     return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
 
 
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+
 def normalize_credit_code(code: str) -> str:
-    """Strip surrounding whitespace and upper-case; nothing cleverer."""
-    return code.strip().upper()
+    """The one spelling a code is stored in: upper-case, half-width, without any space (full-width ones too).
+
+    "9131 0107 ma1g…", "９１３１０１０７ＭＡ１Ｇ…" and "91310107MA1G…" are one company. Nothing cleverer:
+    a wrong character (O for 0, I for 1) is for `credit_code_problem` to name, not to guess.
+    """
+    return "".join(unicodedata.normalize("NFKC", code).translate(_ZERO_WIDTH).upper().split())
 
 
 def credit_code_problem(code: str) -> str | None:

@@ -8,9 +8,18 @@ from __future__ import annotations
 
 import enum
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TypedDict, Unpack
+
+from putuo_community.domain.credit_code import normalize_credit_code
+
+# Text fields stored in one spelling whatever way it was typed, by field key: every path in (import,
+# forms, the record service) reads this, so two spellings never make two records.
+_CANONICAL_SPELLING: dict[str, Callable[[str], str]] = {
+    "credit_code": normalize_credit_code,
+}
 
 
 class FieldType(enum.Enum):
@@ -47,6 +56,16 @@ class Field:
     maximum: Decimal | None = None
     note: str = ""  # help text for forms and template comments
     unique: bool = False  # unique within the register (beside natural keys)
+
+    @property
+    def has_canonical_spelling(self) -> bool:
+        """Whether `normalise_text` may change a text (统一社会信用代码: upper-case, half-width, no spaces)."""
+        return self.key in _CANONICAL_SPELLING
+
+    def normalise_text(self, text: str) -> str:
+        """The spelling this field stores ``text`` in; other fields keep it as it is."""
+        normalise = _CANONICAL_SPELLING.get(self.key)
+        return text if normalise is None else normalise(text)
 
     @property
     def header(self) -> str:
@@ -130,6 +149,11 @@ class Register:
     def ref_fields(self) -> tuple[Field, ...]:
         # Cached: read for every row a list or an import turns into a record.
         return tuple(f for f in self.fields if f.type is FieldType.REF)
+
+    @functools.cached_property
+    def canonical_fields(self) -> tuple[Field, ...]:
+        """The fields whose text is stored in one spelling (see `Field.normalise_text`)."""
+        return tuple(f for f in self.fields if f.has_canonical_spelling)
 
     @functools.cached_property
     def personal_fields(self) -> tuple[Field, ...]:

@@ -64,6 +64,19 @@ _TYPE_NAMES = {
 }
 
 
+def normalise_values(register: Register, values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` with each text in the spelling its field stores (统一社会信用代码 upper-case, half-width, no spaces).
+
+    A text that is nothing but spaces becomes None: an empty code is no code, not a second "" to collide.
+    """
+    normalised = dict(values)
+    for field in register.canonical_fields:
+        value = normalised.get(field.key)
+        if isinstance(value, str):
+            normalised[field.key] = field.normalise_text(value) or None
+    return normalised
+
+
 def validate_record(register: Register, values: Mapping[str, Any], *, partial: bool = False) -> ValidationReport:
     """Check every declared field (only the given ones when `partial`) and the register's own rules."""
     problems: list[FieldProblem] = []

@@ -26,7 +26,7 @@ from putuo_community.domain.errors import (
 from putuo_community.domain.fields import FieldType, Register
 from putuo_community.domain.formatting import format_value
 from putuo_community.domain.registers import REGISTERS, get_register
-from putuo_community.domain.validation import record_problems, validate_record
+from putuo_community.domain.validation import normalise_values, record_problems, validate_record
 from putuo_community.services.history import ChangeWriter
 from putuo_community.storage.database import Database
 from putuo_community.storage.schema import TABLES, new_id, now
@@ -159,8 +159,9 @@ class RecordService:
     def create(self, register_key: str, values: Mapping[str, Any], *, batch_description: str = "") -> int:
         """Insert one record after validating it; returns its id."""
         register = get_register(register_key)
+        values = normalise_values(register, values)  # as an import or a form would read them: one spelling
         clean = {f.key: values.get(f.key) for f in register.fields}
-        report = validate_record(register, {k: v for k, v in values.items()})
+        report = validate_record(register, values)
         if not report.ok:
             raise ValidationFailed(report)
         with self.database.transaction() as conn:
@@ -173,6 +174,7 @@ class RecordService:
     def update(self, register_key: str, record_id: int, changes: Mapping[str, Any], *, expected_version: int) -> int:
         """Change some fields of a record; returns its new version."""
         register = get_register(register_key)
+        changes = normalise_values(register, changes)
         report = validate_record(register, changes, partial=True)
         if not report.ok:
             raise ValidationFailed(report)
@@ -234,14 +236,21 @@ def _check_unique_fields(
     conn: Connection, register: Register, values: Mapping[str, Any], exclude_id: int | None
 ) -> None:
     table = TABLES[register.key]
+    title_field = register.field(register.title_field)
     for fld in register.fields:
         value = values.get(fld.key)
         if fld.unique and value not in (None, ""):
-            query = select(table.c.id).where(table.c[fld.key] == value)
+            query = select(table.c.id, table.c[title_field.key]).where(table.c[fld.key] == value)
             if exclude_id is not None:
                 query = query.where(table.c.id != exclude_id)
-            if conn.scalar(query.limit(1)) is not None:
-                raise DuplicateRecord(f"{register.label}的{fld.label}“{value}”已被其他记录使用。")
+            other = conn.execute(query.limit(1)).first()
+            if other is None:
+                continue
+            shown = format_value(fld, value)
+            if fld.key == title_field.key:
+                raise DuplicateRecord(f"{register.label}的{fld.label}“{shown}”已经登记过，不能重复登记。")
+            owner = format_value(title_field, other[1])
+            raise DuplicateRecord(f"{fld.label}“{shown}”已登记在{register.label}“{owner}”名下，不能重复登记。")
 
 
 def insert_record(conn: Connection, register: Register, values: Mapping[str, Any], writer: ChangeWriter) -> int:

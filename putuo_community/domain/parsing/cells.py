@@ -85,6 +85,8 @@ def _parse_text(field: Field, raw: object, header_unit: str) -> Parsed:
     text = clean_text(text, keep_newlines=field.type is FieldType.LONG_TEXT)
     if is_placeholder(text):
         return EMPTY
+    if field.has_canonical_spelling:
+        text = field.normalise_text(text)
     if field.type is not FieldType.REF and len(text) > field.max_length:
         return Parsed(None, f"过长（最多 {field.max_length} 字，现有 {len(text)} 字）")
     return Parsed(text, warning=warning)
