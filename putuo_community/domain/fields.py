@@ -58,6 +58,11 @@ class Field:
     unique: bool = False  # unique within the register (beside natural keys)
 
     @property
+    def is_year(self) -> bool:
+        """A year (建成年份, 出生年份, 批次年份): an integer field whose key ends in _year."""
+        return self.type is FieldType.INTEGER and self.key.endswith("_year")
+
+    @property
     def has_canonical_spelling(self) -> bool:
         """Whether `normalise_text` may change a text (统一社会信用代码: upper-case, half-width, no spaces)."""
         return self.key in _CANONICAL_SPELLING

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 
 from putuo_community.domain.fields import Field, FieldType
 from putuo_community.domain.parsing.dates import parse_date
-from putuo_community.domain.parsing.numbers import parse_decimal, parse_integer
+from putuo_community.domain.parsing.numbers import parse_decimal, parse_integer, parse_year
 from putuo_community.domain.parsing.text import EMPTY, EXCEL_ERRORS, Parsed, cell_text, clean_text, is_placeholder
 
 _TRUE_WORDS = frozenset({"是", "是的", "有", "√", "✓", "✔", "☑", "y", "yes", "true", "t", "1", "已", "对"})
@@ -116,4 +116,5 @@ def parse_cell(field: Field, raw: object, *, header_unit: str = "") -> Parsed:
         return EMPTY
     if isinstance(raw, str) and "#" in raw and raw.strip().upper() in EXCEL_ERRORS:
         return Parsed(None, f"单元格是 Excel 错误值 {raw.strip().upper()}（公式出错）")
-    return _PARSERS[field.type](field, raw, header_unit)
+    parser = parse_year if field.is_year else _PARSERS[field.type]
+    return parser(field, raw, header_unit)

@@ -27,6 +27,10 @@ _COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _MONTH_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})月?")
 _YEAR_ONLY = re.compile(r"\d{4}年?")
 _SHORT_YEAR = re.compile(r"\d{2}[-/.年]\d{1,2}(?:[-/.月]\d{1,2}[日号]?)?月?")
+# Dashes an input method types instead of "-": em and en dashes (one or the IME's "——"), the minus sign,
+# wave dashes, and 一 (the character for one). Read as a separator only when one spelling of it stands
+# between all the parts, so "2019.05~06" (a span of months) is not taken for the 6th of May.
+_IME_SEPARATED = re.compile(r"(\d{4})([\u2010-\u2015\u2212\u301c~一]+)(\d{1,2})(?:\2(\d{1,2}))?")
 _MONTH_WARNING = "只有年月，按当月1日计"
 
 
@@ -51,14 +55,30 @@ def _make_date(text: str, year: str, month: str, day: str, warning: str | None =
         value = date(int(year), int(month), int(day))
     except ValueError:
         return Parsed(None, f"日期不存在：{text}")
-    return _in_range(value, warning, text)
+    return Parsed(value, warning=warning)
 
 
-def date_from_text(text: str) -> Parsed:
+def _date_text(text: str) -> str:
+    """The text of a date in one spelling: half-width, digits for 二〇一九, no time of day, "-" for IME dashes."""
     value = unicodedata.normalize("NFKC", text).strip()
     if "年" in value:
         value = chinese_numerals_to_digits(value)  # 二〇一九年五月一日
     value = "".join(_TIME_TAIL.sub("", value).split())
+    if match := _IME_SEPARATED.fullmatch(value):
+        year, _separator, month, day = match.groups()
+        value = f"{year}-{month}-{day}" if day else f"{year}-{month}"
+    return value
+
+
+def date_from_text(text: str) -> Parsed:
+    """A date written as text, kept within 1900–2100."""
+    read = read_date_text(text)
+    return _in_range(read.value, read.warning, text) if isinstance(read.value, date) else read
+
+
+def read_date_text(text: str) -> Parsed:
+    """A date written as text, whatever its year (a year field judges the year by its own range)."""
+    value = _date_text(text)
     if match := _FULL_DATE.fullmatch(value):
         return _make_date(text, *match.groups())
     if match := _COMPACT_DATE.fullmatch(value):
@@ -70,6 +90,12 @@ def date_from_text(text: str) -> Parsed:
     if _SHORT_YEAR.fullmatch(value):
         return Parsed(None, f"年份只有两位：{text}，请写四位年份（如 2019-05-01）")
     return Parsed(None, f"无法识别的日期：{text}（请写成 2019-05-01）")
+
+
+def year_only(text: str) -> int | None:
+    """The year of a text that names a year and nothing more (1998年, 一九九八年), else None."""
+    value = _date_text(text)
+    return int(value.removesuffix("年")) if _YEAR_ONLY.fullmatch(value) else None
 
 
 def parse_date(field: Field, raw: object, header_unit: str) -> Parsed:

@@ -1,4 +1,7 @@
-"""Numbers as clerks type them: units (万元, 平方米, 幢), approximations, totals, ranges of a field."""
+"""Numbers as clerks type them: units (万元, 平方米, 幢), approximations, totals, ranges of a field.
+
+Also years, which registers write as numbers, dates or 年.月 (1993.10, 1998年10月).
+"""
 
 from __future__ import annotations
 
@@ -12,8 +15,8 @@ from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from putuo_community.domain.fields import Field, FieldType
-from putuo_community.domain.parsing.dates import date_from_text
-from putuo_community.domain.parsing.text import EMPTY, Parsed, cell_text, clean_text, is_placeholder
+from putuo_community.domain.parsing.dates import read_date_text, year_only
+from putuo_community.domain.parsing.text import EMPTY, Parsed, cell_text, clean_text, float_text, is_placeholder
 
 _NUMBER = re.compile(r"(?P<sign>[-+]?)(?P<digits>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d*)?|\.\d+)")
 _APPROX_PREFIXES = ("大约", "将近", "约", "近")
@@ -185,9 +188,7 @@ def parse_integer(field: Field, raw: object, header_unit: str) -> Parsed:
             return header
         number = _float_decimal(raw) if isinstance(raw, float) else Decimal(raw)
     elif isinstance(raw, (date, datetime)):
-        if not field.key.endswith("_year"):
-            return Parsed(None, "应为整数，不是日期")
-        number, warning = Decimal(raw.year), f"按日期取年份：{raw.year}"
+        return Parsed(None, "应为整数，不是日期")
     elif isinstance(raw, time):
         return Parsed(None, "应为整数，不是时间")
     else:
@@ -196,10 +197,8 @@ def parse_integer(field: Field, raw: object, header_unit: str) -> Parsed:
             return EMPTY
         read = _number_from_text(field, text, header_unit)
         if isinstance(read, Parsed):
-            return _year_from_date_text(field, text) or read
+            return read
         number, warning = read
-        if field.key.endswith("_year") and 0 <= number < 100:
-            return Parsed(None, f"年份只有两位：{text}，请写四位年份")
     if number != number.to_integral_value():
         return Parsed(None, f"应为整数：{_plain(number)}")
     problem = _range_problem(field, number)
@@ -208,16 +207,74 @@ def parse_integer(field: Field, raw: object, header_unit: str) -> Parsed:
     return Parsed(int(number), warning=warning)
 
 
+# ---------------------------------------------------------------------------
+# Years
+# ---------------------------------------------------------------------------
+
+_EXCEL_EPOCH = date(1899, 12, 30)
+_YEAR_OF_DATE = "按日期取年份：{}"
+
+
+def parse_year(field: Field, raw: object, header_unit: str) -> Parsed:
+    """A year field's cell: 1998, 1998年, １９９８ as they are; a date, 1993.10 or 1998年10月 by its year, with a note.
+
+    Excel keeps "1993.10" typed into a number cell as the float 1993.1: read as 年.月 too.
+    """
+    if isinstance(raw, bool):
+        return Parsed(None, "应为年份，不是是/否")
+    if isinstance(raw, date):  # a datetime too
+        return _year_of_date_cell(field, raw.date() if isinstance(raw, datetime) else raw)
+    if isinstance(raw, time):
+        return Parsed(None, "应为年份，不是时间")
+    if isinstance(raw, (int, float)):
+        if isinstance(raw, float) and not math.isfinite(raw):
+            return EMPTY
+        if isinstance(raw, int) or raw.is_integer():
+            return parse_integer(field, raw, header_unit)
+        return _year_from_text(field, float_text(raw)[0], header_unit)
+    text = clean_text(cell_text(raw)[0])
+    if is_placeholder(text):
+        return EMPTY
+    return _year_from_text(field, text, header_unit)
+
+
+def _year_of_date_cell(field: Field, day: date) -> Parsed:
+    serial = (day - _EXCEL_EPOCH).days
+    if 1900 <= serial <= 2100:
+        # 1998 typed into a cell formatted as a date shows as 1905-06-20; nobody records a building that way.
+        note = f"单元格为日期格式（显示为 {day.isoformat()}），按所填数字 {serial} 计，请核对"
+        return _checked_year(field, Decimal(serial), note)
+    return _checked_year(field, Decimal(day.year), _YEAR_OF_DATE.format(day.year))
+
+
+def _year_from_text(field: Field, text: str, header_unit: str) -> Parsed:
+    read = _number_from_text(field, text, header_unit)
+    if not isinstance(read, Parsed):
+        number, warning = read
+        if 0 <= number < 100:
+            return Parsed(None, f"年份只有两位：{text}，请写四位年份")
+        if number == number.to_integral_value():
+            return _checked_year(field, number, warning)
+    dated = _year_from_date_text(field, text)
+    if dated is not None:
+        return dated
+    if isinstance(read, Parsed) and _split_number(text) is not None:
+        return read  # a number with a unit no year has: 1990年代
+    return Parsed(None, f"无法识别的年份：{text}（请写四位年份，如 1998）")
+
+
 def _year_from_date_text(field: Field, text: str) -> Parsed | None:
-    """A year field given a whole date ("1998年5月", "1998-05-01") keeps its year."""
-    if not field.key.endswith("_year"):
-        return None
-    read = date_from_text(text)
-    if not isinstance(read.value, date):
-        return None
-    year = Decimal(read.value.year)
+    """The year of a whole date or 年.月 ("1998年10月", "1993.10", "1998-10-01"), or of 一九九八年; else None."""
+    read = read_date_text(text)
+    if isinstance(read.value, date):
+        return _checked_year(field, Decimal(read.value.year), _YEAR_OF_DATE.format(read.value.year))
+    year = year_only(text)
+    return None if year is None else _checked_year(field, Decimal(year), None)
+
+
+def _checked_year(field: Field, year: Decimal, warning: str | None) -> Parsed:
     problem = _range_problem(field, year)
-    return Parsed(None, problem) if problem else Parsed(read.value.year, warning=f"按日期取年份：{read.value.year}")
+    return Parsed(None, problem) if problem else Parsed(int(year), warning=warning)
 
 
 def parse_decimal(field: Field, raw: object, header_unit: str) -> Parsed:
