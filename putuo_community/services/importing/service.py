@@ -132,8 +132,11 @@ class ImportService:
         return ImportResult(batch_id, created, updated, unchanged, plan.rejected, aliases, len(neighbourhood_ids))
 
     def write_report(self, plan: ImportPlan, path: Path) -> int:
-        """The rows not imported, with their original values and the reason, as a workbook that re-imports."""
-        from putuo_community.io.report import write_error_report
+        """The rows not imported, with their original values and the reason, as a workbook that re-imports.
+
+        It names the columns the mapping leaves out as well, with a sample value of each.
+        """
+        from putuo_community.io.report import LeftOutColumn, write_error_report
 
         columns = plan.source.table.columns
         lines = {r.line: r for r in plan.rejected}
@@ -146,8 +149,14 @@ class ImportService:
             for row in plan.source.table.rows
             if row.line in lines
         ]
+        positions = {c.index: position for position, c in enumerate(columns)}
+        left_out = [LeftOutColumn(positions[c.index], c.header, c.sample) for c in plan.unmapped]
         write_error_report(
-            path, headers=[c.text for c in columns], rows=rows, title=f"{plan.source.kind.label}导入错误行"
+            path,
+            headers=[c.text for c in columns],
+            rows=rows,
+            title=f"{plan.source.kind.label}导入错误行",
+            left_out=left_out,
         )
         return len(rows)
 
