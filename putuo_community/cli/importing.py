@@ -1,12 +1,23 @@
-"""The import commands: import a register, write a blank template, list and undo batches."""
+"""The import commands: import a register, write a blank template, list and undo batches.
+
+On a terminal the import shows its progress (rows done, rows per second, time left) on stderr;
+Ctrl+C stops it between rows, inside the import's transaction, so nothing is written.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
+import threading
+import time
+import unicodedata
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from types import FrameType
+from typing import TextIO, TypeVar
 
 from putuo_community.domain.errors import UserError
 from putuo_community.domain.parsing import normalise_header
@@ -19,10 +30,14 @@ from putuo_community.services.importing import (
     RowStatus,
     get_import_kind,
 )
+from putuo_community.services.pace import PaceMeter
 from putuo_community.services.templates import write_import_template
 
 EXIT_OK = 0
 EXIT_NOTHING_IMPORTED = 2
+EXIT_INTERRUPTED = 130  # what shells report for a command stopped with Ctrl+C
+
+T = TypeVar("T")
 
 
 def add_import_commands(
@@ -56,11 +71,24 @@ def add_import_commands(
 
 
 def run_import(args: argparse.Namespace, services: Services, out: TextIO) -> int:
+    try:
+        with _ctrl_c_stops_between_rows() as interrupt:
+            return _import(args, services, out, interrupt)
+    except (KeyboardInterrupt, ImportInterrupted):
+        print("\n已中断导入：没有写入任何数据。", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _import(args: argparse.Namespace, services: Services, out: TextIO, interrupt: Interrupt) -> int:
+    status = StatusLine(sys.stderr)
+    status.show(f"正在读取“{args.file.name}”…")
     source = services.imports.read(args.kind, args.file, sheet=args.sheet)
     mapping = source.mapping
     if args.mapping:
         mapping = _mapping_from_file(args.mapping, source)
-    plan = services.imports.plan(source, mapping)
+    plan = _with_progress(
+        status, interrupt, "已核对", lambda progress: services.imports.plan(source, mapping, progress=progress)
+    )
     _print_plan(plan, out, verbose=args.dry_run)
     if args.report and plan.rejected:
         written = services.imports.write_report(plan, args.report)
@@ -78,14 +106,107 @@ def run_import(args: argparse.Namespace, services: Services, out: TextIO) -> int
             file=sys.stderr,
         )
         return EXIT_NOTHING_IMPORTED
-    result = services.imports.commit(plan, skip_rejected=args.only_valid)
+    result = _with_progress(
+        status,
+        interrupt,
+        "已写入",
+        lambda progress: services.imports.commit(plan, skip_rejected=args.only_valid, progress=progress),
+    )
     print(
         f"已导入：{result.summary()}" + (f"（批次 {result.batch_id}，可用 undo 撤销）" if result.batch_id else ""),
         file=out,
     )
+    if plan.unmapped:
+        print(f"未导入的列（{len(plan.unmapped)} 列）的内容没有写入数据库，见上。", file=out)
     if result.created + result.updated == 0 and not plan.count(RowStatus.UNCHANGED):
         return EXIT_NOTHING_IMPORTED
     return EXIT_OK
+
+
+# -- progress and Ctrl+C --------------------------------------------------------------------
+
+
+class ImportInterrupted(Exception):
+    """Raised from a progress report after Ctrl+C: the service stops there and writes nothing."""
+
+
+class Interrupt:
+    """Whether Ctrl+C was pressed since the import began."""
+
+    def __init__(self) -> None:
+        self.requested = False
+
+
+@contextmanager
+def _ctrl_c_stops_between_rows() -> Iterator[Interrupt]:
+    """The first Ctrl+C is noted and stops the work at its next progress report; a second one stops it at once."""
+    interrupt = Interrupt()
+    if threading.current_thread() is not threading.main_thread():  # signals only reach the main thread
+        yield interrupt
+        return
+    previous = signal.getsignal(signal.SIGINT)
+
+    def noted(_signum: int, _frame: FrameType | None) -> None:
+        interrupt.requested = True
+        signal.signal(signal.SIGINT, previous)
+
+    signal.signal(signal.SIGINT, noted)
+    try:
+        yield interrupt
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _with_progress(
+    status: StatusLine, interrupt: Interrupt, doing: str, work: Callable[[Callable[[int, int], None]], T]
+) -> T:
+    """Run `work(progress)`, showing "已核对 1,200 / 50,000 行（2%），每秒 …" on the status line."""
+    meter = PaceMeter()
+
+    def progress(done: int, total: int) -> None:
+        if interrupt.requested:
+            raise ImportInterrupted
+        status.show(meter.update(done, total).describe(doing), final=done >= total)
+
+    result = work(progress)
+    status.finish()
+    return result
+
+
+class StatusLine:
+    """One line on a terminal, redrawn in place with \r; nothing at all when the stream is not a terminal."""
+
+    REDRAW_SECONDS = 0.1
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.active = stream.isatty()
+        self._width = 0
+        self._shown_at = 0.0
+
+    def show(self, text: str, *, final: bool = True) -> None:
+        """Redraw the line; in-between figures (`final` False) at most every REDRAW_SECONDS."""
+        if not self.active:
+            return
+        now = time.monotonic()
+        if not final and now - self._shown_at < self.REDRAW_SECONDS:
+            return
+        self._shown_at = now
+        width = _display_width(text)
+        self.stream.write("\r" + text + " " * max(self._width - width, 0))
+        self.stream.flush()
+        self._width = width
+
+    def finish(self) -> None:
+        """Keep the last figure and move on to a new line."""
+        if self.active and self._width:
+            self.stream.write("\n")
+            self.stream.flush()
+            self._width = 0
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _print_plan(plan: ImportPlan, out: TextIO, *, verbose: bool) -> None:
@@ -111,6 +232,26 @@ def _print_plan(plan: ImportPlan, out: TextIO, *, verbose: bool) -> None:
         for warning in row.warnings if verbose else ():
             print(f"    提示：{warning}", file=out)
     print(f"共 {len(plan.rows)} 行：{plan.summary()}", file=out)
+    _print_left_out(plan, out)
+
+
+def _print_left_out(plan: ImportPlan, out: TextIO) -> None:
+    """Every column the import leaves out, with a sample, and how to map one: none is dropped silently."""
+    left_out = plan.unmapped
+    if not left_out:
+        return
+    print(plan.unmapped_text(), file=out)
+    mapped = set(plan.mapping.values())
+    free = [f.label for f in plan.source.kind.all_fields if f.key not in mapped]
+    column = next((c for c in left_out if c.header != "序号"), left_out[0])  # not the row numbers every register has
+    example = json.dumps({column.header: "字段名"}, ensure_ascii=False)
+    print(
+        f"  如要导入其中某列：把列对应写入一个 UTF-8 的 JSON 文件，例如 {example}（表头: 字段），"
+        "再加 --mapping 文件名.json 重新运行。",
+        file=out,
+    )
+    if free:
+        print(f"  还没有对应列的字段：{'、'.join(free)}", file=out)
 
 
 def _position(source: ImportSource, index: int) -> int:
