@@ -19,10 +19,9 @@ import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 from xml.etree import ElementTree
 
-from openpyxl import Workbook
 from python_calamine import (
     CalamineError,
     CalamineSheet,
@@ -34,6 +33,9 @@ from python_calamine import (
 
 from putuo_community.domain.errors import BadFile
 from putuo_community.io.files import atomic_target
+
+if TYPE_CHECKING:  # reading a register needs only calamine: openpyxl loads with the first workbook written
+    from openpyxl import Workbook
 
 MAX_ROWS = 200_000
 MAX_CELL_LENGTH = 32_767  # Excel's own limit for one cell

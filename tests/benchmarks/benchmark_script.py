@@ -6,8 +6,10 @@ The script prints its figures for a person, then a line `RESULT {json}` for the 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import threading
 import time
 from typing import Any
 
@@ -48,3 +50,41 @@ class Stopwatch:
     def __exit__(self, *_exc: object) -> None:
         self.wall = time.perf_counter() - self._wall
         self.cpu = time.process_time() - self._cpu
+
+
+class Command:
+    """A whole command run as the user runs it, in a process of its own: its wall time, and, where the
+    platform tells (Linux, macOS: `os.wait4`), its CPU time and peak memory; None elsewhere."""
+
+    def __init__(self, args: list[str], *, cwd: str | None = None) -> None:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8"
+        )
+        self.cpu: float | None = None
+        self.peak_mb: float | None = None
+        wait4 = getattr(os, "wait4", None)
+        if wait4 is not None:
+            stdout, stderr = _drain(process)
+            _pid, status, usage = wait4(process.pid, 0)
+            self.wall = time.perf_counter() - started
+            process.returncode = os.waitstatus_to_exitcode(status)
+            self.cpu = usage.ru_utime + usage.ru_stime
+            self.peak_mb = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+        else:
+            stdout, stderr = process.communicate()
+            self.wall = time.perf_counter() - started
+        self.returncode = process.returncode
+        self.stdout, self.stderr = stdout, stderr
+
+
+def _drain(process: subprocess.Popen[str]) -> tuple[str, str]:
+    """Read a child's output to its end without reaping it (`os.wait4` reaps it, with its usage)."""
+    assert process.stdout is not None
+    assert process.stderr is not None
+    chunks: dict[str, list[str]] = {"out": [], "err": []}
+    reader = threading.Thread(target=lambda: chunks["err"].append(process.stderr.read()))  # type: ignore[union-attr]
+    reader.start()
+    chunks["out"].append(process.stdout.read())
+    reader.join()
+    return "".join(chunks["out"]), "".join(chunks["err"])
