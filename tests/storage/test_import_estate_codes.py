@@ -109,3 +109,22 @@ def test_the_code_decides_and_a_differing_name_is_pointed_out(
     assert third.warnings == ("小区编码“PT-CY-9999”尚未登记，已按小区名称查找",)
     assert fourth.status is RowStatus.ERROR
     assert fourth.reason == "小区：小区编码“PT-CY-0001”是曹杨新村街道的“兰溪新村二期”，与本行的街镇不符"
+
+
+def test_two_companies_under_one_credit_code_in_one_file_are_refused_before_anything_is_written(
+    services: Services, tmp_path: Path
+) -> None:
+    path = _sheet(
+        tmp_path / "企业.xlsx",
+        ["企业名称", "统一社会信用代码", "法定代表人"],
+        [
+            ["上海普陀物业管理有限公司", "91310107MA1G1C8Q5W", "王建国"],
+            # the same code, spelt otherwise
+            ["上海普陀物业服务有限公司", "９１３１０１０７ｍａ１ｇ１ｃ８ｑ５ｗ", "李强"],
+        ],
+    )
+    plan = services.imports.plan(services.imports.read("companies", path))
+    assert [r.status for r in plan.rows] == [RowStatus.NEW, RowStatus.ERROR]
+    assert plan.rows[1].reason == "统一社会信用代码与第2行相同，一个代码只能对应一家企业"
+    services.imports.commit(plan, skip_rejected=True)
+    assert [c.values["name"] for c in services.records.list("companies")] == ["上海普陀物业管理有限公司"]

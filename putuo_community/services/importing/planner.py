@@ -306,7 +306,20 @@ class Planner:
                 warnings=warnings,
                 title=title,
             )
+        code = values.get("credit_code") if self.register.key == "companies" else None
+        if code and self.seen.get(("code", code), line) != line:
+            # Two names under one code: the second would break the register's one-company-per-code rule.
+            return RowPlan(
+                line,
+                RowStatus.ERROR,
+                values,
+                problems=(f"统一社会信用代码与第{self.seen[('code', code)]}行相同，一个代码只能对应一家企业",),
+                warnings=warnings,
+                title=title,
+            )
         self.seen[key] = line
+        if code:
+            self.seen[("code", code)] = line
         if existing is None:
             return RowPlan(line, RowStatus.NEW, values, warnings=warnings, title=title)
         changes = []

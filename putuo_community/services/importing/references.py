@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, select
 
+from putuo_community.domain.credit_code import normalize_credit_code
 from putuo_community.domain.names import EstateNameIndex, normalise_estate_name
 from putuo_community.domain.parsing import clean_text, neighbourhood_key, street_from_text
 from putuo_community.domain.streets import PUTUO_STREETS
@@ -79,7 +80,7 @@ class References:
         for cid, name, code in conn.execute(select(c.c.id, c.c.name, c.c.credit_code)):
             refs.companies_by_name[company_key(name)] = cid
             if code:
-                refs.companies_by_code[code.strip().upper()] = cid
+                refs.companies_by_code[normalize_credit_code(code)] = cid
         m = t["managers"]
         for mid, cid, name in conn.execute(select(m.c.id, m.c.company_id, m.c.name)):
             refs.managers[(cid, clean_text(name))] = mid
@@ -102,7 +103,8 @@ class References:
 
     def company(self, text: str) -> int | None:
         value = clean_text(text)
-        return self.companies_by_code.get(value.upper()) or self.companies_by_name.get(company_key(value))
+        by_code = self.companies_by_code.get(normalize_credit_code(value))
+        return by_code or self.companies_by_name.get(company_key(value))
 
     def estate_ids_named(self, street_id: int | None, name: str) -> tuple[int, ...]:
         """The estates `name` spells exactly (their name or an alias), in `street_id` when known."""
