@@ -11,6 +11,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from putuo_community.domain.errors import BadFile
 from putuo_community.domain.fields import Field, Register
@@ -58,8 +59,9 @@ class HeaderColumn:
         return self.text.removeprefix(self.group + GROUP_SEPARATOR) if self.group else self.text
 
 
-@dataclass(frozen=True)
-class SourceRow:
+class SourceRow(NamedTuple):
+    """A data row of the sheet (a named tuple: a register has tens of thousands)."""
+
     line: int  # 1-based row number in the sheet, as Excel shows it
     cells: tuple[object, ...]  # raw values; cells[i] is the sheet's column i
 
@@ -328,8 +330,9 @@ def detect_table(grid: SheetGrid, register: Register) -> DetectedTable:
         if reason == "空行":
             blanks.append(number + 1)
             continue
-        skipped.extend((line, "空行") for line in blanks)
-        blanks.clear()
+        if blanks:
+            skipped.extend((line, "空行") for line in blanks)
+            blanks.clear()
         if reason is not None:
             skipped.append((number + 1, reason))
             continue

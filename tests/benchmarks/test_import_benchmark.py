@@ -85,9 +85,9 @@ FLOOR_SCRIPT = """
 import sqlite3, sys
 from python_calamine import CalamineWorkbook
 data = CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_index(0).to_python()
-rows = [tuple(str(v) for v in row[1:14]) for row in data[3:-1]]
+rows = [tuple(row[1:14]) for row in data[3:-1]]
 con = sqlite3.connect(sys.argv[2])
-con.execute("CREATE TABLE estates (" + ", ".join(f"c{i} TEXT" for i in range(13)) + ")")
+con.execute("CREATE TABLE estates (" + ", ".join(f"c{i}" for i in range(13)) + ")")
 con.executemany("INSERT INTO estates VALUES (" + ", ".join("?" * 13) + ")", rows)
 con.commit()
 con.close()

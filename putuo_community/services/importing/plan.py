@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from putuo_community.services.importing.kinds import ImportKind
 
@@ -41,8 +41,9 @@ class Candidate:
     reason: str
 
 
-@dataclass(frozen=True)
-class RowPlan:
+class RowPlan(NamedTuple):
+    """What the import does with one row. A named tuple: a register of 50,000 rows makes 50,000 of them."""
+
     line: int
     status: RowStatus
     values: dict[str, Any]
