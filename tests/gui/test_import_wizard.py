@@ -435,7 +435,7 @@ def test_cancelling_before_the_import_writes_nothing(
     assert services.batches.list() == []
 
 
-def test_the_import_once_started_cannot_be_interrupted(
+def test_closing_the_wizard_does_not_interrupt_a_running_import(
     qtbot: Any, wizard: ImportWizard, services: Services, ledger: Path
 ) -> None:
     dry_run(qtbot, wizard, ledger)

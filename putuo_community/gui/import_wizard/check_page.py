@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from putuo_community.gui.import_wizard.common import ImportSession, StepPage, message_label
+from putuo_community.gui.import_wizard.common import LEFT_OUT_STYLE, NOTE_STYLE, ImportSession, StepPage, message_label
 from putuo_community.gui.import_wizard.models import PlanFilterProxy, PlanRowModel
 from putuo_community.gui.widgets import enlarged_font, make_table_view, size_columns
 from putuo_community.gui.worker import BackgroundRunner
@@ -54,6 +54,19 @@ class CheckPage(StepPage):
         top.addWidget(filter_label)
         top.addWidget(self.status_filter)
 
+        self.left_out_label = message_label(self)
+        self.left_out_label.setObjectName("leftOutColumns")
+        self.left_out_label.setStyleSheet(LEFT_OUT_STYLE)
+
+        self.stopped_label = message_label(self)
+        self.stopped_label.setStyleSheet(NOTE_STYLE)
+        self.rerun_button = QPushButton(self.tr("重新核对(&R)"), self)
+        self.rerun_button.clicked.connect(self.plan)
+        self.rerun_button.hide()
+        stopped_row = QHBoxLayout()
+        stopped_row.addWidget(self.stopped_label, 1)
+        stopped_row.addWidget(self.rerun_button)
+
         self.model = PlanRowModel(self)
         self.proxy = PlanFilterProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -87,9 +100,11 @@ class CheckPage(StepPage):
         layout = QVBoxLayout(self)
         layout.addWidget(self.problems_label)
         layout.addLayout(top)
+        layout.addWidget(self.left_out_label)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.confirm_box)
         layout.addWidget(self.busy)
+        layout.addLayout(stopped_row)
         layout.addWidget(self.error_label)
 
     # -- QWizardPage ----------------------------------------------------------------------------
@@ -102,6 +117,7 @@ class CheckPage(StepPage):
         self.model.set_rows([])
         self._hide_decision()
         self._show_counts(None)
+        self.left_out_label.hide()
         self.plan()
 
     def cleanupPage(self) -> None:
@@ -122,12 +138,26 @@ class CheckPage(StepPage):
         imports, mapping, confirmations = session.imports, dict(session.mapping), dict(session.confirmations)
         self.view.setEnabled(False)
         self.confirm_box.setEnabled(False)
-        self.run_in_background(
-            lambda: imports.plan(source, mapping, confirmations=confirmations),
+        self.stopped_label.hide()
+        self.rerun_button.hide()
+        self.run_counted(
+            lambda progress: imports.plan(source, mapping, confirmations=confirmations, progress=progress),
             self._planned,
             busy_text=self.tr("正在逐行核对…"),
             description=self.tr("试导入"),
+            doing=self.tr("已核对"),
+            cancel_text=self.tr("取消核对(&C)"),
+            on_stopped=self._plan_stopped,
+            wait_for_stop=False,
         )
+
+    def _plan_stopped(self) -> None:
+        """取消 during the dry run: nothing was written; the clerk may go back, or check again."""
+        self.session.plan = None
+        self.stopped_label.setText(self.tr("已取消核对，没有写入任何数据。可返回上一步修改列对应，或重新核对。"))
+        self.stopped_label.show()
+        self.rerun_button.show()
+        self.completeChanged.emit()
 
     def _finish(self) -> None:
         super()._finish()
@@ -141,6 +171,13 @@ class CheckPage(StepPage):
         self.problems_label.setText("\n".join(plan.problems))
         self.problems_label.setVisible(bool(plan.problems))
         self._show_counts(plan)
+        left_out = plan.unmapped_text()
+        self.left_out_label.setText(
+            self.tr("{columns}。这些列的内容不会导入；如需导入，请返回“列对应”为它们选择对应的项。").format(
+                columns=left_out
+            )
+        )
+        self.left_out_label.setVisible(bool(left_out))
         self.view.resizeColumnToContents(2)
         line = self._select_line_after_plan
         self._select_line_after_plan = None

@@ -7,7 +7,13 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QCommandLinkButton, QFileDialog, QLabel, QPushButton, QVBoxLayout, QWidget, QWizard
 
-from putuo_community.gui.import_wizard.common import NOTE_STYLE, ImportSession, StepPage, message_label
+from putuo_community.gui.import_wizard.common import (
+    LEFT_OUT_STYLE,
+    NOTE_STYLE,
+    ImportSession,
+    StepPage,
+    message_label,
+)
 from putuo_community.gui.widgets import enlarged_font
 from putuo_community.gui.worker import BackgroundRunner
 from putuo_community.services.importing import ImportPlan, ImportResult, RowStatus
@@ -39,6 +45,9 @@ class CommitPage(StepPage):
         self.back_button.clicked.connect(self.go_back)
         self.only_valid_button = QCommandLinkButton(self.tr("只导入无误的行(&O)"), self)
         self.only_valid_button.clicked.connect(self.import_valid_rows)
+        self.stopped_label = message_label(self)
+        self.stopped_label.setObjectName("importStopped")
+        self.stopped_label.setStyleSheet(NOTE_STYLE)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary_label)
@@ -48,6 +57,7 @@ class CommitPage(StepPage):
         layout.addWidget(self.only_valid_button)
         layout.addStretch(1)
         layout.addWidget(self.busy)
+        layout.addWidget(self.stopped_label)
         layout.addWidget(self.error_label)
 
     @property
@@ -86,6 +96,7 @@ class CommitPage(StepPage):
             )
         for widget in (self.rejected_label, self.back_button, self.only_valid_button):
             widget.setVisible(bool(rejected))
+        self.stopped_label.hide()
         self._set_buttons_enabled(True)
 
     def _set_buttons_enabled(self, enabled: bool) -> None:
@@ -106,11 +117,16 @@ class CommitPage(StepPage):
         if self.working or not self.isComplete():
             return False
         imports, plan, skip = self.session.imports, self.plan, self.session.skip_rejected
-        self.run_in_background(
-            lambda: imports.commit(plan, skip_rejected=skip),
+        self.stopped_label.hide()
+        self.run_counted(
+            lambda progress: imports.commit(plan, skip_rejected=skip, progress=progress),
             self._committed,
             busy_text=self.tr("正在写入数据库，请稍候…"),
             description=self.tr("导入台账"),
+            doing=self.tr("已写入"),
+            cancel_text=self.tr("取消导入(&C)"),
+            on_stopped=self._commit_stopped,
+            wait_for_stop=True,  # the service rolls back first: only then is it true that nothing was written
         )
         if self.working:  # not when the runner refused because the window is closing
             self._set_buttons_enabled(False)
@@ -141,6 +157,12 @@ class CommitPage(StepPage):
         self.session.result = result
         self.go_on()
 
+    def _commit_stopped(self) -> None:
+        self.session.skip_rejected = False  # with rows left out, the clerk chooses again
+        self.stopped_label.setText(self.tr("已取消导入，没有写入任何数据。可以重新开始导入，或返回上一步。"))
+        self.stopped_label.show()
+        self.completeChanged.emit()
+
     def _finish(self) -> None:
         super()._finish()
         if self.session.result is None:
@@ -161,6 +183,9 @@ class SummaryPage(StepPage):
         self.batch_label.setWordWrap(True)
         self.batch_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
+        self.left_out_label = message_label(self)
+        self.left_out_label.setObjectName("leftOutColumns")
+        self.left_out_label.setStyleSheet(LEFT_OUT_STYLE)
         self.skipped_label = message_label(self)
         self.skipped_label.setStyleSheet(WARNING_STYLE)
         self.save_button = QPushButton(self.tr("保存错误行(&S)…"), self)
@@ -172,6 +197,7 @@ class SummaryPage(StepPage):
         layout.addWidget(self.result_label)
         layout.addWidget(self.batch_label)
         layout.addSpacing(10)
+        layout.addWidget(self.left_out_label)
         layout.addWidget(self.skipped_label)
         layout.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.saved_label)
@@ -193,6 +219,9 @@ class SummaryPage(StepPage):
             )
         else:
             self.batch_label.setText(self.tr("没有写入任何数据。"))
+        left_out = plan.unmapped_text()
+        self.left_out_label.setText(self.tr("{columns}。这些列的内容没有导入。").format(columns=left_out))
+        self.left_out_label.setVisible(bool(left_out))
         skipped = len(result.skipped)
         if skipped:
             self.skipped_label.setText(

@@ -17,11 +17,19 @@ from PySide6.QtWidgets import (
 )
 
 from putuo_community.domain.fields import Field
-from putuo_community.gui.import_wizard.common import ERROR_STYLE, NOTE_STYLE, ImportSession, StepPage, message_label
+from putuo_community.gui.import_wizard.common import (
+    ERROR_STYLE,
+    LEFT_OUT_STYLE,
+    NOTE_STYLE,
+    ImportSession,
+    StepPage,
+    message_label,
+)
 from putuo_community.gui.import_wizard.models import cell_text, column_letter
 from putuo_community.gui.widgets import enlarged_font
 from putuo_community.gui.worker import BackgroundRunner
-from putuo_community.services.importing import ImportSource
+from putuo_community.services.importing import ImportSource, UnmappedColumn
+from putuo_community.services.importing.plan import unmapped_columns
 
 log = logging.getLogger(__name__)
 
@@ -78,10 +86,15 @@ class MappingPage(StepPage):
         self.missing_label.setStyleSheet(ERROR_STYLE)
         self.default_label = message_label(self)
         self.default_label.setStyleSheet(NOTE_STYLE)
+        # Every column that will not be imported, with a value from it: none is dropped without a word.
+        self.left_out_label = message_label(self)
+        self.left_out_label.setObjectName("leftOutColumns")
+        self.left_out_label.setStyleSheet(LEFT_OUT_STYLE)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.remembered_label)
         layout.addWidget(self.scroll_area, 1)
+        layout.addWidget(self.left_out_label)
         layout.addWidget(self.missing_label)
         layout.addWidget(self.default_label)
         layout.addWidget(self.error_label)
@@ -98,6 +111,11 @@ class MappingPage(StepPage):
     def missing_fields(self) -> list[str]:
         source = self.session.source
         return [f.label for f in missing_required(source, self.session.mapping)] if source else []
+
+    def left_out_columns(self) -> tuple[UnmappedColumn, ...]:
+        """The columns the current mapping does not import, in the sheet's order."""
+        source = self.session.source
+        return unmapped_columns(source, self.session.mapping) if source else ()
 
     def duplicated_fields(self) -> list[str]:
         source = self.session.source
@@ -219,6 +237,13 @@ class MappingPage(StepPage):
             problems.append(self.tr("还没有任何列要导入。"))
         self.missing_label.setText("\n".join(problems))
         self.missing_label.setVisible(bool(problems))
+        left_out = self.left_out_columns()
+        self.left_out_label.setText(
+            self.tr("不导入的列（{count} 列）：{columns}。如需导入，请在上面为它选择对应的项。").format(
+                count=len(left_out), columns="、".join(c.describe() for c in left_out)
+            )
+        )
+        self.left_out_label.setVisible(bool(left_out))
         duplicated_keys = {k for k in self.session.mapping.values() if list(self.session.mapping.values()).count(k) > 1}
         for index, combo in self.combos.items():
             combo.setStyleSheet(ERROR_STYLE if self.session.mapping.get(index) in duplicated_keys else "")
