@@ -166,7 +166,7 @@ def _with_progress(
     def progress(done: int, total: int) -> None:
         if interrupt.requested:
             raise ImportInterrupted
-        status.show(meter.update(done, total).describe(doing), final=done >= total)
+        status.show(meter.update(done, total).describe(doing), now=done == 0 or done >= total)
 
     result = work(progress)
     status.finish()
@@ -184,14 +184,14 @@ class StatusLine:
         self._width = 0
         self._shown_at = 0.0
 
-    def show(self, text: str, *, final: bool = True) -> None:
-        """Redraw the line; in-between figures (`final` False) at most every REDRAW_SECONDS."""
+    def show(self, text: str, *, now: bool = True) -> None:
+        """Redraw the line: at once, or (`now` False, figures in between) at most every REDRAW_SECONDS."""
         if not self.active:
             return
-        now = time.monotonic()
-        if not final and now - self._shown_at < self.REDRAW_SECONDS:
+        shown_at = time.monotonic()
+        if not now and shown_at - self._shown_at < self.REDRAW_SECONDS:
             return
-        self._shown_at = now
+        self._shown_at = shown_at
         width = _display_width(text)
         self.stream.write("\r" + text + " " * max(self._width - width, 0))
         self.stream.flush()
