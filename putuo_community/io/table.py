@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from putuo_community.domain.errors import BadFile
 from putuo_community.domain.fields import Field, Register
-from putuo_community.domain.parsing import header_matches, header_resembles, normalise_header
+from putuo_community.domain.parsing import header_forms, header_matches, normalise_header
 from putuo_community.io.workbook import SheetGrid
 
 HEADER_SEARCH_ROWS = 30  # the header is looked for in this many rows at the top of the sheet
@@ -94,16 +94,32 @@ class _Matcher:
     def __init__(self, fields: Sequence[Field]) -> None:
         self.fields = tuple(fields)
         self._cache: dict[tuple[str, bool], tuple[int, ...]] = {}
+        self._by_form: dict[str, set[int]] | None = None  # header form → the fields one of whose names has it
 
     def matches(self, text: str, *, loosely: bool = False) -> tuple[int, ...]:
         """The fields `text` names by a label or synonym; `loosely`, by a variant of one (`header_resembles`)."""
         found = self._cache.get((text, loosely))
         if found is None:
             plausible = 0 < len(text) <= _LONGEST_HEADER and not _NUMBER_OR_DATE.fullmatch(text)
-            test = header_resembles if loosely else header_matches
-            found = tuple(i for i, f in enumerate(self.fields) if plausible and test(f, text))
+            if not plausible:
+                found = ()
+            elif loosely:
+                by_form = self._forms()
+                found = tuple(sorted({i for form in header_forms(text) for i in by_form.get(form, ())}))
+            else:
+                found = tuple(i for i, f in enumerate(self.fields) if header_matches(f, text))
             self._cache[(text, loosely)] = found
         return found
+
+    def _forms(self) -> dict[str, set[int]]:
+        """What `header_resembles` compares, indexed once: each header text then costs a few lookups."""
+        if self._by_form is None:
+            self._by_form = {}
+            for i, f in enumerate(self.fields):
+                for name in (f.label, *f.synonyms):
+                    for form in header_forms(name):
+                        self._by_form.setdefault(form, set()).add(i)
+        return self._by_form
 
     def assign(self, columns: Iterable[HeaderColumn]) -> dict[int, str]:
         """Column index → field key; each field at most once, the first column naming it wins.

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import getpass
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from putuo_community.domain.changes import ChangeBus
 from putuo_community.services.batches import BatchService
 from putuo_community.services.change_log import HistoryService
 from putuo_community.services.credit import CreditService
-from putuo_community.services.dossier import DossierService
 from putuo_community.services.importing import ImportService
 from putuo_community.services.ledgers import LedgerService
-from putuo_community.services.listing import ListingService
 from putuo_community.services.lookups import LookupService
 from putuo_community.services.mappings import MappingStore
 from putuo_community.services.overview import OverviewService
@@ -22,6 +22,10 @@ from putuo_community.services.reminders import ReminderService
 from putuo_community.services.settings import UserSettings
 from putuo_community.services.summary import SummaryService
 from putuo_community.storage.database import Database
+
+if TYPE_CHECKING:
+    from putuo_community.services.dossier import DossierService
+    from putuo_community.services.listing import ListingService
 
 
 def current_user() -> str:
@@ -33,21 +37,23 @@ def current_user() -> str:
 
 @dataclass
 class Services:
-    """Everything the GUI and CLI may call, built once by the composition root."""
+    """Everything the GUI and CLI may call, built once by the composition root.
+
+    The dossier printer and the lazy lists load with their first use: a command such as
+    `import` never needs them and does not pay for loading them.
+    """
 
     database: Database
     records: RecordService
     lookups: LookupService
     history: HistoryService
     overview: OverviewService
-    listing: ListingService
     reminders: ReminderService
     credit: CreditService
     imports: ImportService
     batches: BatchService
     ledgers: LedgerService
     summary: SummaryService
-    dossiers: DossierService
     settings: UserSettings
 
     @classmethod
@@ -73,16 +79,26 @@ class Services:
             lookups=LookupService(database),
             history=HistoryService(database),
             overview=OverviewService(database),
-            listing=ListingService(database, credit),
             reminders=ReminderService(database),
             credit=credit,
             imports=ImportService(database, user=who, mappings=mappings),
             batches=BatchService(database, user=who),
             ledgers=LedgerService(database),
             summary=SummaryService(database, credit),
-            dossiers=DossierService(database, credit, font=settings.dossier_font()),
             settings=settings,
         )
+
+    @functools.cached_property
+    def listing(self) -> ListingService:
+        from putuo_community.services.listing import ListingService
+
+        return ListingService(self.database, self.credit)
+
+    @functools.cached_property
+    def dossiers(self) -> DossierService:
+        from putuo_community.services.dossier import DossierService
+
+        return DossierService(self.database, self.credit, font=self.settings.dossier_font())
 
     @property
     def changes(self) -> ChangeBus:

@@ -69,3 +69,13 @@ def test_an_exact_header_wins_over_a_variant_wherever_it_stands() -> None:
 @pytest.mark.parametrize("header", ["时间", "名称", "总数", "情况", "楼层", "备注情况说明"])
 def test_a_bare_suffix_or_an_unrelated_word_names_nothing(header: str) -> None:
     assert header not in mapped(["小区名称", "户数", header], ["兰溪青年公寓", 640, "x"])
+
+
+@pytest.mark.parametrize("header", ["居委会名称", "楼栋数量", "总户数", "竣工日期", "所属街道", "物管费", "时间", "楼层"])
+def test_the_matcher_index_agrees_with_the_rule_it_indexes(header: str) -> None:
+    from putuo_community.domain.parsing import header_resembles
+    from putuo_community.io.table import _Matcher
+
+    matcher = _Matcher(ESTATES.fields)
+    by_rule = tuple(i for i, f in enumerate(ESTATES.fields) if header_resembles(f, header))
+    assert matcher.matches(header, loosely=True) == by_rule
