@@ -71,7 +71,9 @@ def test_a_bare_suffix_or_an_unrelated_word_names_nothing(header: str) -> None:
     assert header not in mapped(["小区名称", "户数", header], ["兰溪青年公寓", 640, "x"])
 
 
-@pytest.mark.parametrize("header", ["居委会名称", "楼栋数量", "总户数", "竣工日期", "所属街道", "物管费", "时间", "楼层"])
+@pytest.mark.parametrize(
+    "header", ["居委会名称", "楼栋数量", "总户数", "竣工日期", "所属街道", "物管费", "时间", "楼层"]
+)
 def test_the_matcher_index_agrees_with_the_rule_it_indexes(header: str) -> None:
     from putuo_community.domain.parsing import header_resembles
     from putuo_community.io.table import _Matcher
