@@ -212,6 +212,18 @@ def open_database(url: str, *, backup_dir: Path | None = None, busy_timeout_ms: 
     return database
 
 
+def upgrade(database: Database, backup_dir: Path | None) -> None:
+    """Bring an open database's schema up to date, as opening it does (after a restore of an older backup)."""
+    _migrate(database, backup_dir)
+
+
+def known_revisions() -> frozenset[str]:
+    """Every schema revision this program knows: a database stamped with another is from a newer version."""
+    from alembic.script import ScriptDirectory
+
+    return frozenset(rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions())
+
+
 def _migrate(database: Database, backup_dir: Path | None) -> None:
     with database.engine.connect() as conn:
         current = current_revision(conn)
@@ -243,20 +255,14 @@ def _migrate(database: Database, backup_dir: Path | None) -> None:
 
 def backup_sqlite(database: Database, backup_dir: Path, *, label: str) -> Path:
     """A consistent copy of a SQLite database (WAL included), named by time and reason."""
+    from putuo_community.storage.backups import copy_database
+
     source_path = database.url.database
     assert source_path
     backup_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = backup_dir / f"{Path(source_path).stem}-{stamp}-{label}.sqlite3"
-    source = sqlite3.connect(source_path)
-    try:
-        destination = sqlite3.connect(target)
-        try:
-            source.backup(destination)
-        finally:
-            destination.close()
-    finally:
-        source.close()
+    copy_database(Path(source_path), target)
     log.info("backed up %s to %s", source_path, target)
     return target
 
