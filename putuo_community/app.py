@@ -38,6 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             open_database(url, backup_dir=paths.backups),
             mapping_file=paths.import_mappings,
             settings_file=paths.settings,
+            backup_dir=paths.backups,
         )
 
     try:

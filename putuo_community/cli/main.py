@@ -12,6 +12,8 @@ from putuo_community import APP_TITLE, __version__
 from putuo_community.cli.common import ProgressLine, street_id_of
 from putuo_community.cli.exporting import add_export_commands, run_dossier, run_export
 from putuo_community.cli.importing import add_import_commands, run_batches, run_import, run_template, run_undo
+from putuo_community.cli.maintenance import add_maintenance_commands, run_backup, run_backups, run_restore
+from putuo_community.domain.errors import UserError
 from putuo_community.domain.registers import get_register
 from putuo_community.services import Services
 
@@ -55,7 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--estates", type=_positive_int, default=1000, metavar="N", help="小区数量（默认 1000，最多 20000）"
     )
     demo.add_argument("--seed", type=int, default=2026, metavar="S", help="随机种子；相同种子生成相同数据")
-    demo.add_argument("--replace", action="store_true", help="清空已有档案后重新生成")
+    demo.add_argument("--replace", action="store_true", help="清空已有档案后重新生成（先自动备份）")
+    demo.add_argument("--yes", action="store_true", help="与 --replace 同用：不再询问，直接清空")
 
     reminders = commands.add_parser(
         "reminders", parents=[common], help="列出到期和逾期提醒（换届、合同、电梯、维修资金、信用）"
@@ -65,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     reminders.add_argument("--date", type=date.fromisoformat, metavar="YYYY-MM-DD", help="按哪一天计算（默认今天）")
     add_import_commands(commands, common)
     add_export_commands(commands, common)
+    add_maintenance_commands(commands, common)
     return parser
 
 
@@ -85,9 +89,14 @@ def run_command(args: argparse.Namespace, open_services: ServicesFactory, *, out
         "undo": run_undo,
         "export": run_export,
         "dossier": run_dossier,
+        "backup": run_backup,
+        "backups": run_backups,
+        "restore": run_restore,
     }
     services = open_services()
     try:
+        if args.command not in ("backup", "restore"):
+            services.backups.ensure_daily()  # the first command of the day keeps a copy of the archive
         return handlers[args.command](args, services, out)
     finally:
         services.close()
@@ -96,6 +105,15 @@ def run_command(args: argparse.Namespace, open_services: ServicesFactory, *, out
 def _demo(args: argparse.Namespace, services: Services, out: TextIO) -> int:
     from putuo_community.services.demo import generate_demo  # 2,000 lines the window never needs
 
+    if args.replace and services.records.count("estates"):
+        if not args.yes:
+            raise UserError(
+                "数据库中已有小区档案。--replace 会清空全部档案和修改记录（之前会自动备份）；"
+                "确认要清空，请加 --yes 再运行。"
+            )
+        saved = services.backups.before("demo")
+        if saved is not None:
+            print(f"清空前的数据库已备份到：{saved}", file=out)
     progress = ProgressLine(sys.stderr, "生成演示数据")
     summary = generate_demo(
         services.database, estates=args.estates, seed=args.seed, replace=args.replace, progress=progress

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from putuo_community.domain.changes import ChangeBus
+from putuo_community.services.backups import BackupService
 from putuo_community.services.batches import BatchService
 from putuo_community.services.change_log import HistoryService
 from putuo_community.services.credit import CreditService
@@ -55,6 +56,7 @@ class Services:
     ledgers: LedgerService
     summary: SummaryService
     settings: UserSettings
+    backups: BackupService
 
     @classmethod
     def build(
@@ -64,15 +66,18 @@ class Services:
         user: str | None = None,
         mapping_file: Path | None = None,
         settings_file: Path | None = None,
+        backup_dir: Path | None = None,
     ) -> Services:
-        """`mapping_file`: where import column mappings are remembered; `settings_file`: the user's settings.
+        """`mapping_file`: where import column mappings are remembered; `settings_file`: the user's settings;
+        `backup_dir`: where backups go, taken daily and before imports and undos.
 
-        Neither given: nothing is remembered (tests, one-off runs).
+        None given: nothing is remembered and no backup is taken (tests, one-off runs).
         """
         who = user or current_user()
         mappings = MappingStore(mapping_file) if mapping_file is not None else None
         settings = UserSettings(settings_file, changes=database.changes)
         credit = CreditService(database)
+        backups = BackupService(database, backup_dir)
         return cls(
             database=database,
             records=RecordService(database, user=who),
@@ -81,11 +86,12 @@ class Services:
             overview=OverviewService(database),
             reminders=ReminderService(database),
             credit=credit,
-            imports=ImportService(database, user=who, mappings=mappings),
-            batches=BatchService(database, user=who),
+            imports=ImportService(database, user=who, mappings=mappings, backups=backups),
+            batches=BatchService(database, user=who, backups=backups),
             ledgers=LedgerService(database),
             summary=SummaryService(database, credit),
             settings=settings,
+            backups=backups,
         )
 
     @functools.cached_property

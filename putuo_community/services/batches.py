@@ -19,6 +19,7 @@ from putuo_community.domain.fields import Field, FieldType
 from putuo_community.domain.formatting import plain_value
 from putuo_community.domain.parsing import parse_cell
 from putuo_community.domain.registers import REGISTERS
+from putuo_community.services.backups import BackupService
 from putuo_community.services.history import HISTORY, ChangeWriter
 from putuo_community.services.records import update_record
 from putuo_community.storage.database import Database
@@ -57,9 +58,10 @@ def from_plain(field: Field, text: str) -> Any:
 
 
 class BatchService:
-    def __init__(self, database: Database, *, user: str) -> None:
+    def __init__(self, database: Database, *, user: str, backups: BackupService | None = None) -> None:
         self.database = database
         self.user = user
+        self.backups = backups  # a backup is taken before each undo of an archive that holds records
 
     def list(self, *, kind: str | None = None, limit: int = 200) -> list[BatchInfo]:
         counts = select(HISTORY.c.batch_id, func.count().label("n")).group_by(HISTORY.c.batch_id).subquery()
@@ -81,6 +83,8 @@ class BatchService:
 
     def undo(self, batch_id: int) -> int:
         """Undo every change of one batch, or nothing; returns how many records were restored or removed."""
+        if self.backups is not None:
+            self.backups.before("undo")
         with self.database.transaction() as conn:
             batch = conn.execute(select(change_batches).where(change_batches.c.id == batch_id)).first()
             if batch is None:

@@ -30,16 +30,21 @@ class BadBackup(UserError):
 def copy_database(source: Path, target: Path, *, progress: Progress | None = None) -> None:
     """A consistent copy of the SQLite database at `source`, written to `target` only once it checks out."""
     partial = target.with_name(target.name + ".part")
-    partial.unlink(missing_ok=True)
+    leftovers = [partial, *(partial.with_name(partial.name + suffix) for suffix in ("-wal", "-shm", "-journal"))]
+    for path in leftovers:
+        path.unlink(missing_ok=True)
     try:
         with closing(sqlite3.connect(source)) as reader, closing(sqlite3.connect(partial)) as writer:
             reader.backup(writer, pages=PAGES_PER_STEP, progress=_pages(progress))
+            # The copy keeps the archive's WAL mode: make it one self-contained file, as a backup should be.
+            writer.execute("PRAGMA journal_mode=DELETE")
         problem = integrity_problem(partial)
         if problem is not None:
             raise BadBackup(f"备份副本校验未通过：{problem}")
         os.replace(partial, target)
     finally:
-        partial.unlink(missing_ok=True)
+        for path in leftovers:
+            path.unlink(missing_ok=True)
 
 
 def restore_database(backup: Path, live: Path, *, progress: Progress | None = None) -> None:
@@ -106,9 +111,9 @@ def read_contents(path: Path) -> BackupContents:
             else:
                 row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
                 revision = str(row[0]) if row else None
-                for key, register in REGISTERS.items():
+                for key, register in REGISTERS.items():  # table names from the declarations, never from input
                     if key in tables:
-                        count = int(conn.execute(f'SELECT count(*) FROM "{key}"').fetchone()[0])  # noqa: S608
+                        count = int(conn.execute(f'SELECT count(*) FROM "{key}"').fetchone()[0])
                         if count:
                             counts[register.label] = count
     return BackupContents(path, modified, stat.st_size, revision, counts, problem)

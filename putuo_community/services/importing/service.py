@@ -17,6 +17,7 @@ from sqlalchemy import Connection, select
 from putuo_community.domain.errors import UserError
 from putuo_community.domain.parsing import neighbourhood_key
 from putuo_community.domain.registers import ESTATE_ALIASES, NEIGHBOURHOODS
+from putuo_community.services.backups import BackupService
 from putuo_community.services.bulkwork import paused_gc
 from putuo_community.services.history import ChangeWriter
 from putuo_community.services.importing.kinds import get_import_kind
@@ -40,10 +41,18 @@ log = logging.getLogger(__name__)
 
 
 class ImportService:
-    def __init__(self, database: Database, *, user: str, mappings: MappingStore | None = None) -> None:
+    def __init__(
+        self,
+        database: Database,
+        *,
+        user: str,
+        mappings: MappingStore | None = None,
+        backups: BackupService | None = None,
+    ) -> None:
         self.database = database
         self.user = user
         self.mappings = mappings
+        self.backups = backups  # a backup is taken before each commit into an archive that holds records
 
     # The spreadsheet readers (python-calamine, openpyxl) load with the first file read, not at start-up.
 
@@ -121,6 +130,8 @@ class ImportService:
         if not plan.accepted:
             return ImportResult(None, 0, 0, unchanged, plan.rejected)
         description = f"导入{register.label}：{plan.source.path.name}（{plan.source.sheet}）"
+        if self.backups is not None:
+            self.backups.before("import")
         with self.database.transaction() as conn, paused_gc():
             writer = ChangeWriter(conn, user=self.user, kind="导入", description=description)
             tally = _WrittenRows(len(plan.accepted), progress)

@@ -1,0 +1,224 @@
+"""Backups of the archive: taken once a day and before every operation that rewrites much of it, kept for a
+year by a simple rule, and restored only after the backup is checked and the archive it replaces is saved.
+
+A backup is a SQLite file in the data folder's `backups/`, named by when it was taken and why
+(`putuo-community-20261129-093000-daily.sqlite3`). Kept: every backup of the last two days, then
+the newest of each day for 30 days, then the newest of each month for 12 months. Files of other
+names in the folder (a backup the clerk saved there by hand) are never removed.
+
+On a database server (PostgreSQL) the server's own backups apply: the service says so.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from putuo_community.domain.changes import Changes
+from putuo_community.domain.errors import UserError
+from putuo_community.storage.backups import BackupContents, BadBackup, copy_database, read_contents, restore_database
+from putuo_community.storage.database import Database, known_revisions, upgrade
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+RECENT_DAYS = 2  # every backup this recent is kept
+DAILY_DAYS = 30  # then the newest of each day
+MONTHLY_MONTHS = 12  # then the newest of each month
+_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})-(?P<label>[A-Za-z0-9-]+)\.sqlite3$")
+_STAMP = "%Y%m%d-%H%M%S"
+LABELS = {
+    "daily": "每日自动备份",
+    "manual": "手动备份",
+    "before-import": "导入前",
+    "before-undo": "撤销前",
+    "before-restore": "恢复前",
+    "before-demo": "重新生成演示数据前",
+}
+
+
+@dataclass(frozen=True)
+class Backup:
+    path: Path
+    taken_at: datetime
+    label: str
+
+    @property
+    def reason(self) -> str:
+        if self.label.startswith("before-upgrade"):
+            return "升级数据库结构前"
+        return LABELS.get(self.label, self.label)
+
+
+class BackupService:
+    def __init__(
+        self, database: Database, folder: Path | None, *, clock: Callable[[], datetime] = datetime.now
+    ) -> None:
+        self.database = database
+        self.folder = folder  # None: no automatic backups (tests, a one-off run)
+        self.clock = clock
+
+    # -- what there is -----------------------------------------------------------------------
+
+    @property
+    def available(self) -> bool:
+        return self.database.is_sqlite and self.folder is not None
+
+    def list(self) -> list[Backup]:
+        """The backups in the folder, newest first."""
+        if self.folder is None or not self.folder.is_dir():
+            return []
+        found = []
+        for path in self.folder.glob("*.sqlite3"):
+            match = _NAME.match(path.name)
+            if match is not None:
+                try:
+                    taken = datetime.strptime(match["stamp"], _STAMP)
+                except ValueError:
+                    continue
+                found.append(Backup(path, taken, match["label"]))
+        return sorted(found, key=lambda b: b.taken_at, reverse=True)
+
+    def inspect(self, path: Path) -> BackupContents:
+        """What a backup holds, and why it cannot be restored if it cannot (`problem`)."""
+        contents = read_contents(path)
+        if contents.problem is None and contents.revision not in known_revisions():
+            return _with_problem(
+                contents,
+                f"这个备份由更新版本的普陀小区档案创建（结构版本 {contents.revision}），请先安装新版本再恢复",
+            )
+        return contents
+
+    # -- taking them -------------------------------------------------------------------------
+
+    def backup(self, *, out: Path | None = None, label: str = "manual", progress: Progress | None = None) -> Path:
+        """A backup now, into `out` or the backups folder; returns its path."""
+        live = self._live_file()
+        if out is None:
+            if self.folder is None:
+                raise UserError("没有设定备份文件夹，请用 --out 指定备份文件。")
+            self.folder.mkdir(parents=True, exist_ok=True)
+            out = self._new_name(label)
+        elif not out.parent.is_dir():
+            raise UserError(f"备份文件所在的文件夹不存在：{out.parent}")
+        elif out.resolve() == live.resolve():
+            raise UserError("备份文件不能是数据库本身。")
+        try:
+            copy_database(live, out, progress=progress)
+        except OSError as exc:
+            raise UserError(f"无法写入备份文件“{out.name}”：{exc.strerror or exc}（磁盘是否已满？）") from exc
+        log.info("backup %s taken: %s", label, out.name)
+        if out.parent == self.folder:
+            self.prune()
+        return out
+
+    def before(self, operation: str) -> Path | None:
+        """The backup taken before an operation that rewrites much of the archive (import, undo, restore …).
+
+        Nothing on a server, nothing without a backups folder, nothing for an archive with no records yet.
+        """
+        if not self.available or self._is_empty():
+            return None
+        return self.backup(label=f"before-{operation}")
+
+    def ensure_daily(self) -> Path | None:
+        """Today's backup, unless one was taken today already (or there is nothing to keep)."""
+        if not self.available or self._is_empty():
+            return None
+        today = self.clock().date()
+        if any(b.taken_at.date() == today for b in self.list()):
+            return None
+        return self.backup(label="daily")
+
+    def prune(self) -> tuple[Path, ...]:
+        """Remove the backups the keeping rule no longer wants; returns what was removed."""
+        backups = self.list()
+        keep = set(_kept(backups, self.clock()))
+        removed = []
+        for backup in backups:
+            if backup.path not in keep:
+                try:
+                    backup.path.unlink()
+                    removed.append(backup.path)
+                except OSError as exc:  # open in another program: try again next time
+                    log.warning("could not remove old backup %s: %s", backup.path.name, exc)
+        return tuple(removed)
+
+    # -- restoring ---------------------------------------------------------------------------
+
+    def restore(self, path: Path, *, progress: Progress | None = None) -> Path | None:
+        """Replace the archive with the backup at `path`; returns the backup of the archive it replaced.
+
+        The backup is checked first (sound, this program's, not from a newer version); the current
+        archive is backed up before anything changes; an older backup is upgraded after it is put back.
+        Every open view hears that everything changed.
+        """
+        live = self._live_file()
+        if path.resolve() == live.resolve():
+            raise UserError("不能用数据库本身作为备份来恢复。")
+        contents = self.inspect(path)
+        if contents.problem is not None:
+            raise BadBackup(f"不能恢复“{path.name}”：{contents.problem}。数据库没有任何改动。")
+        saved = self.backup(label="before-restore") if self.folder is not None else None
+        self.database.dispose()  # no pooled connection may hold the file while it is replaced
+        restore_database(path, live, progress=progress)
+        upgrade(self.database, self.folder)
+        log.info("restored %s (%s records)", path.name, contents.records)
+        self.database.changes.publish(Changes(everything=True, kind="恢复"))
+        return saved
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _live_file(self) -> Path:
+        if not self.database.is_sqlite:
+            raise UserError("数据库在服务器上，由服务器管理员负责备份和恢复。")
+        name = self.database.url.database
+        if not name or name == ":memory:":
+            raise UserError("内存中的数据库不能备份。")
+        return Path(name)
+
+    def _is_empty(self) -> bool:
+        from sqlalchemy import func, select
+
+        from putuo_community.storage.schema import TABLES
+
+        with self.database.read() as conn:
+            return not conn.scalar(select(func.count()).select_from(TABLES["estates"]))
+
+    def _new_name(self, label: str) -> Path:
+        assert self.folder is not None
+        stem = Path(self._live_file()).stem
+        moment = self.clock()
+        while True:
+            path = self.folder / f"{stem}-{moment.strftime(_STAMP)}-{label}.sqlite3"
+            if not path.exists():
+                return path
+            moment += timedelta(seconds=1)
+
+
+def _kept(backups: Iterable[Backup], now: datetime) -> Iterable[Path]:
+    """Every backup of the last `RECENT_DAYS`, the newest of each day for `DAILY_DAYS`, of each month for a year."""
+    days: set[date] = set()
+    months: set[tuple[int, int]] = set()
+    for backup in sorted(backups, key=lambda b: b.taken_at, reverse=True):
+        age = now - backup.taken_at
+        day = backup.taken_at.date()
+        month = (day.year, day.month)
+        recent = age <= timedelta(days=RECENT_DAYS)
+        if recent or (age <= timedelta(days=DAILY_DAYS) and day not in days):
+            days.add(day)
+            months.add(month)
+            yield backup.path
+        elif age <= timedelta(days=31 * MONTHLY_MONTHS) and month not in months:
+            months.add(month)
+            yield backup.path
+
+
+def _with_problem(contents: BackupContents, problem: str) -> BackupContents:
+    from dataclasses import replace
+
+    return replace(contents, problem=problem)
