@@ -10,7 +10,7 @@ from typing import TextIO
 from putuo_community.cli.common import ProgressLine
 from putuo_community.domain.errors import UserError
 from putuo_community.services import Services
-from putuo_community.storage.backups import BackupContents
+from putuo_community.services.backups import describe_backup
 
 EXIT_OK = 0
 EXIT_DECLINED = 2
@@ -49,7 +49,7 @@ def run_backups(args: argparse.Namespace, services: Services, out: TextIO) -> in
 
 def run_restore(args: argparse.Namespace, services: Services, out: TextIO) -> int:
     contents = services.backups.inspect(args.file)
-    print(describe(contents), file=out)
+    print(describe_backup(contents), file=out)
     if contents.problem is not None:
         raise UserError(f"不能恢复：{contents.problem}。数据库没有任何改动。")
     if not args.yes and not _confirmed(out):
@@ -62,19 +62,6 @@ def run_restore(args: argparse.Namespace, services: Services, out: TextIO) -> in
     if saved is not None:
         print(f"恢复前的数据库已备份到：{saved}", file=out)
     return EXIT_OK
-
-
-def describe(contents: BackupContents) -> str:
-    """The backup as a clerk checks it before restoring: when, how big, and how many records of each kind."""
-    lines = [
-        f"备份文件：{contents.path}",
-        f"保存时间：{contents.modified:%Y-%m-%d %H:%M}，大小 {contents.size / 1048576:,.1f} MB",
-    ]
-    if contents.counts:
-        lines.append("内容：" + "，".join(f"{label} {count:,}" for label, count in contents.counts.items()))
-    elif contents.problem is None:
-        lines.append("内容：没有任何记录")
-    return "\n".join(lines)
 
 
 def _confirmed(out: TextIO) -> bool:

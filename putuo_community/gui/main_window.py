@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from putuo_community import APP_NAME, APP_TITLE, __version__
 from putuo_community.domain.changes import Changes
 from putuo_community.domain.registers import COMMITTEE_TERMS, COMPANIES, LIFT_PROJECTS, LIFTS, MANAGERS, PROJECTS
+from putuo_community.gui.backup_actions import BackupActions
 from putuo_community.gui.changes import ChangeHub
 from putuo_community.gui.dialogs import RecordDialog
 from putuo_community.gui.dialogs.slot import DialogSlot
@@ -51,6 +52,7 @@ ORGANIZATION = "putuo"
 PREFERRED_SIZE = QSize(1280, 780)
 # Reminders are first computed this long after the estate list is on screen, when the window has settled.
 REMINDERS_AFTER_START_MS = 500
+DAILY_BACKUP_MESSAGE_MS = 8000
 FRAME_ALLOWANCE = 40  # a title bar and borders, before the window is shown and can measure its own
 PAGE_KEYS = (
     "estates",
@@ -96,6 +98,7 @@ class MainWindow(QMainWindow):
         # Every committed write reaches the pages, which update what they show of it: no F5 needed.
         self.change_hub = ChangeHub(services.changes, self)
         self.reminder_feed = ReminderFeed(services, self.runner, self)
+        self.backup_actions = BackupActions(services, self.runner, self)
         self.change_hub.changed.connect(self.reminder_feed.apply_changes)
         title = self.tr("{app} — {database}").format(app=APP_TITLE, database=self.database_title())
         self.setWindowTitle(self.tr("{title}（演示数据）").format(title=title) if demo else title)
@@ -136,6 +139,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.overdue_label)
         self.statusBar().addPermanentWidget(self.database_label)
         self.reminder_feed.updated.connect(self._show_overdue_count)
+        self.backup_actions.daily_done.connect(self._daily_backup_done)
 
         self._restore_state()
         self.navigation.setCurrentRow(0)
@@ -199,6 +203,18 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("文件(&F)"))
+        self.backup_action = QAction(self.tr("备份数据库(&B)…"), self)
+        self.backup_action.setStatusTip(self.tr("把数据库备份到一个文件（例如 U 盘）"))
+        self.backup_action.triggered.connect(self.backup_actions.backup)
+        self.restore_action = QAction(self.tr("恢复数据库(&R)…"), self)
+        self.restore_action.setStatusTip(self.tr("用一个备份替换当前数据库（替换前先自动备份）"))
+        self.restore_action.triggered.connect(self.backup_actions.restore)
+        for action in (self.backup_action, self.restore_action):
+            action.setEnabled(self.backup_actions.available)
+            if not self.backup_actions.available:
+                action.setStatusTip(self.tr("数据库在服务器上，由服务器管理员负责备份和恢复"))
+            file_menu.addAction(action)
+        file_menu.addSeparator()
         quit_action = QAction(self.tr("退出(&X)"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
@@ -290,7 +306,9 @@ class MainWindow(QMainWindow):
             page.set_streets(streets)
 
     def _start_reminders(self) -> None:
+        """Work that waits until the estate list is on screen: the reminders, then the day's backup."""
         QTimer.singleShot(REMINDERS_AFTER_START_MS, self.reminder_feed.ensure)
+        QTimer.singleShot(REMINDERS_AFTER_START_MS, self.backup_actions.take_daily)
 
     def _show_overdue_count(self) -> None:
         count = self.reminder_feed.overdue_count or 0
@@ -300,6 +318,10 @@ class MainWindow(QMainWindow):
             )
         )
         self.overdue_label.setVisible(count > 0)
+
+    def _daily_backup_done(self, text: str) -> None:
+        if text:
+            self.statusBar().showMessage(text, DAILY_BACKUP_MESSAGE_MS)
 
     def _overdue_clicked(self, _link: str) -> None:
         self.show_page("reminders")

@@ -200,6 +200,19 @@ class BackupService:
             moment += timedelta(seconds=1)
 
 
+def describe_backup(contents: BackupContents) -> str:
+    """A backup as a clerk checks it before restoring: when, how big, and how many records of each kind."""
+    lines = [
+        f"备份文件：{contents.path}",
+        f"保存时间：{contents.modified:%Y-%m-%d %H:%M}，大小 {contents.size / 1048576:,.1f} MB",
+    ]
+    if contents.counts:
+        lines.append("内容：" + "，".join(f"{label} {count:,}" for label, count in contents.counts.items()))
+    elif contents.problem is None:
+        lines.append("内容：没有任何记录")
+    return "\n".join(lines)
+
+
 def _kept(backups: Iterable[Backup], now: datetime) -> Iterable[Path]:
     """Every backup of the last `RECENT_DAYS`, the newest of each day for `DAILY_DAYS`, of each month for a year."""
     days: set[date] = set()

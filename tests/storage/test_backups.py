@@ -146,3 +146,25 @@ def test_the_backup_names_sort_by_time_and_never_collide(archive: Services) -> N
     second = archive.backups.backup()
     assert first != second
     assert all(b.taken_at.date() == date.today() for b in archive.backups.list())
+
+
+def test_a_restore_stopped_halfway_leaves_the_archive_as_it_was(archive: Services, tmp_path: Path) -> None:
+    bigger = archive.backups.backup(out=tmp_path / "四个小区.sqlite3")
+    archive.database.dispose()
+    with sqlite3.connect(bigger) as conn:  # enough pages that the copy takes several steps
+        conn.execute("CREATE TABLE padding (x BLOB)")
+        conn.executemany("INSERT INTO padding VALUES (?)", [(b"\0" * 4000,) for _ in range(20_000)])
+
+    class Stop(Exception):
+        pass
+
+    def stop_at_half(done: int, total: int) -> None:
+        if done < total:
+            raise Stop
+
+    with pytest.raises(Stop):
+        archive.backups.restore(bigger, progress=stop_at_half)
+    assert _estates(archive.database) == 3
+    with sqlite3.connect(archive.database.url.database or "") as conn:
+        assert conn.execute("PRAGMA quick_check").fetchone() == ("ok",)
+        assert "padding" not in {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
