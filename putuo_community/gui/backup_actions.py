@@ -18,8 +18,7 @@ from putuo_community.domain.errors import UserError
 from putuo_community.gui.long_task import LongTask, announce_file, ask_save_path, last_folder, run_long_task
 from putuo_community.gui.worker import BackgroundRunner, Progress
 from putuo_community.services import Services
-from putuo_community.services.backups import describe_backup
-from putuo_community.storage.backups import BackupContents
+from putuo_community.services.backups import BackupContents, describe_backup
 
 log = logging.getLogger(__name__)
 

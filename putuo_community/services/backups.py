@@ -21,6 +21,8 @@ from pathlib import Path
 from putuo_community.domain.changes import Changes
 from putuo_community.domain.errors import UserError
 from putuo_community.storage.backups import BackupContents, BadBackup, copy_database, read_contents, restore_database
+
+__all__ = ["Backup", "BackupContents", "BackupService", "BadBackup", "describe_backup"]
 from putuo_community.storage.database import Database, known_revisions, upgrade
 
 log = logging.getLogger(__name__)

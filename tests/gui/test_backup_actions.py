@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog
 from putuo_community.gui.main_window import MainWindow
 from putuo_community.paths import DataPaths
 from putuo_community.services import Services
-from putuo_community.storage.backups import BackupContents
+from putuo_community.services.backups import BackupContents
 from putuo_community.storage.database import Database
 
 
