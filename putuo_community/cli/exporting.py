@@ -14,6 +14,7 @@ from putuo_community.services import Services
 from putuo_community.services.importing import IMPORT_KINDS
 
 EXIT_OK = 0
+EXIT_NOT_ALL_PRINTED = 3  # a batch printed, but some estates could not be: the output and the index say why
 
 
 def add_export_commands(
@@ -35,13 +36,25 @@ def add_export_commands(
     summary.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx", help="保存位置")
     _date_option(summary)
 
-    dossier = commands.add_parser("dossier", parents=[common], help="打印小区档案（PDF）：一个小区，或一个街镇的全部")
+    dossier = commands.add_parser(
+        "dossier",
+        parents=[common],
+        help="打印小区档案（PDF）：一个小区，或一个街镇的全部",
+        epilog=(
+            "退出码：0 全部打印；2 无法打印（如找不到小区、无法写入）；"
+            f"{EXIT_NOT_ALL_PRINTED} 有小区未能打印（其余已打印，原因见输出和目录）"
+        ),
+    )
     dossier.add_argument(
         "estate", nargs="?", metavar="ESTATE", help="小区名称、别名或小区编码；省略时打印 --street 的全部小区"
     )
     dossier.add_argument("--street", metavar="街镇", help="街镇；与 ESTATE 同用时用于区分同名小区")
     dossier.add_argument(
-        "--out", type=Path, required=True, metavar="PATH", help="一个小区：PDF 文件；整个街镇：保存的文件夹"
+        "--out",
+        type=Path,
+        required=True,
+        metavar="PATH",
+        help="一个小区：PDF 文件；整个街镇：保存的文件夹（不存在时自动创建）",
     )
     dossier.add_argument("--workers", type=int, metavar="N", help="批量打印时使用的进程数（默认按 CPU 核数）")
     _date_option(dossier)
@@ -84,6 +97,7 @@ def run_dossier(args: argparse.Namespace, services: Services, out: TextIO) -> in
         return EXIT_OK
     if street_id is None:
         raise UserError("请给出小区名称（打印一个小区），或用 --street 指定街镇（打印该街镇的全部小区）")
+    _make_folder(args.out)
     progress = ProgressLine(sys.stderr, "打印小区档案")
     result = services.dossiers.write_street(street_id, args.out, today=today, progress=progress, workers=args.workers)
     progress.finish()
@@ -91,4 +105,20 @@ def run_dossier(args: argparse.Namespace, services: Services, out: TextIO) -> in
         f"已打印 {len(result.files)} 个小区的档案（共 {result.pages} 页），目录：{result.index.name} → {result.folder}",
         file=out,
     )
-    return EXIT_OK
+    if not result.failures:
+        return EXIT_OK
+    print(f"{len(result.failures)} 个小区未能打印（已列入目录）：", file=out)
+    for failed in result.failures:
+        code = f"（{failed.code}）" if failed.code else ""
+        print(f"  {failed.name}{code}：{failed.reason}", file=out)
+    return EXIT_NOT_ALL_PRINTED
+
+
+def _make_folder(folder: Path) -> None:
+    """The batch's folder, created with its parents when it does not exist yet."""
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"“{folder}”是一个文件：打印整个街镇时，--out 应是保存档案的文件夹")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"无法创建文件夹“{folder}”：{exc.strerror or exc}") from exc

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from putuo_community.domain.errors import UserError
+from putuo_community.domain.file_names import safe_file_name
 from putuo_community.gui import long_task
 from putuo_community.io.files import write_file
 
@@ -219,7 +220,7 @@ class DossierPreviewDialog(QDialog):
 
     def save_pdf(self) -> Path | None:
         path = long_task.ask_save_path(
-            self, self.tr("另存为 PDF"), f"{self.title}.pdf", ".pdf", self.tr("PDF 文件 (*.pdf)")
+            self, self.tr("另存为 PDF"), safe_file_name(self.title, ".pdf"), ".pdf", self.tr("PDF 文件 (*.pdf)")
         )
         if path is None:
             return None

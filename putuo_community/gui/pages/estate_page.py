@@ -399,7 +399,9 @@ class EstatePage(RegisterPage):
             self.context.runner,
             work,
             dialog_title=self.tr("导出档案 PDF"),
-            file_name=self.tr("{name}小区档案-{date}.pdf").format(name=safe_file_name(name), date=today.isoformat()),
+            file_name=safe_file_name(
+                self.tr("{name}小区档案-{date}").format(name=name, date=today.isoformat()), ".pdf"
+            ),
             suffix=".pdf",
             file_filter=self.tr("PDF 文件 (*.pdf)"),
             progress_label=self.tr("正在生成“{name}”的档案…").format(name=name),

@@ -7,7 +7,7 @@ button runs, with the page's own 街镇 filter and search text.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -26,13 +26,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from putuo_community.domain.file_names import safe_file_name
 from putuo_community.gui.i18n import translator
 from putuo_community.gui.long_task import LongTask, export_to_file, export_to_folder
 from putuo_community.gui.pages.base import PageContext, fill_street_combo, street_combo
 from putuo_community.gui.pages.overview_page import OverviewPage
 from putuo_community.gui.worker import Progress, Task
 from putuo_community.services import Record
-from putuo_community.services.dossier import BatchResult
+from putuo_community.services.dossier import BatchFailure, BatchResult
 from putuo_community.services.importing import IMPORT_KINDS
 from putuo_community.services.ledgers import LedgerResult
 from putuo_community.services.queries import street_filter_kind
@@ -99,13 +100,26 @@ def export_ledger(
         context.runner,
         work,
         dialog_title=_tr("导出{kind}台账").format(kind=kind.label),
-        file_name=_tr("{scope}{kind}台账-{date}.xlsx").format(scope=scope, kind=kind.label, date=today.isoformat()),
+        file_name=safe_file_name(
+            _tr("{scope}{kind}台账-{date}").format(scope=scope, kind=kind.label, date=today.isoformat()), ".xlsx"
+        ),
         suffix=".xlsx",
         file_filter=_tr("Excel 工作簿 (*.xlsx)"),
         progress_label=_tr("正在导出{scope}{kind}台账…").format(scope=scope, kind=kind.label),
         announce=announce,
         on_status=on_status,
     )
+
+
+def failures_said(failures: Sequence[BatchFailure], *, shown: int = 10) -> str:
+    """The estates a batch could not print, for its message: the first few with their reasons."""
+    if not failures:
+        return ""
+    lines = [_tr("\n\n{count} 个小区未能打印（目录中列有全部原因）：").format(count=len(failures))]
+    lines += [_tr("{name}：{reason}").format(name=f.name, reason=f.reason) for f in failures[:shown]]
+    if len(failures) > shown:
+        lines.append(_tr("……另有 {more} 个").format(more=len(failures) - shown))
+    return "\n".join(lines)
 
 
 class ExportPage(OverviewPage):
@@ -414,7 +428,7 @@ class ExportPage(OverviewPage):
             )
 
         def announce(result: BatchResult) -> str:
-            return self.tr(
+            text = self.tr(
                 "已生成{street} {count} 个小区的档案，共 {pages} 页，目录为“{index}”。\n文件夹：{folder}"
             ).format(
                 street=street,
@@ -423,6 +437,7 @@ class ExportPage(OverviewPage):
                 index=result.index.name,
                 folder=result.folder,
             )
+            return text + failures_said(result.failures)
 
         task = export_to_folder(
             self,

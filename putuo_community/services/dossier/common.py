@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from putuo_community.domain.errors import UserError
+from putuo_community.domain.file_names import safe_file_name
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+__all__ = ["BatchFailure", "BatchResult", "DossierCancelled", "EstateChoice", "FontChoice", "safe_file_name"]
 
 
 class DossierCancelled(UserError):
@@ -33,13 +33,19 @@ class EstateChoice:
 
 
 @dataclass(frozen=True)
+class BatchFailure:
+    """An estate a batch could not print, and why, in words for the clerk."""
+
+    estate_id: int
+    name: str
+    code: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class BatchResult:
     folder: Path
     files: tuple[Path, ...]
-    index: Path
+    index: Path  # lists the printed estates, and the failed ones with their reasons
     pages: int
-
-
-def safe_file_name(text: str) -> str:
-    """A file name Windows accepts: no \\ / : * ? " < > |, no trailing dots or spaces."""
-    return _UNSAFE.sub("_", text).strip().rstrip(".") or "小区"
+    failures: tuple[BatchFailure, ...] = ()

@@ -2,20 +2,18 @@
 
 A batch loads its estates' records a chunk at a time in this process and renders the PDFs
 in worker processes (one per core). Files are written into a hidden folder beside the
-destination and moved into place only when the whole batch has succeeded, so a cancelled
-or failed batch leaves nothing half-written behind.
+destination and moved into place when every estate has been tried, so a cancelled batch
+leaves nothing behind. An estate that cannot be printed is listed in the index with the
+reason, and the others are printed all the same.
 """
 
 from __future__ import annotations
 
 import io
 import logging
-import multiprocessing
 import os
 import shutil
-import uuid
 from collections.abc import Callable, Collection, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -24,20 +22,33 @@ from pathlib import Path
 from sqlalchemy import select
 
 from putuo_community.domain.completeness import Gap, completeness_ratio, dossier_gaps
-from putuo_community.domain.errors import BadFile, RecordNotFound, UserError
+from putuo_community.domain.errors import BadFile, EnvironmentProblem, RecordNotFound, UserError
+from putuo_community.domain.file_names import UniqueFileNames
 from putuo_community.domain.names import EstateNameIndex
 from putuo_community.domain.parsing import clean_text
 from putuo_community.io.document import Document, Section, Table
 from putuo_community.services.credit import CreditService
+from putuo_community.services.dossier.batch import (
+    IndexEntry,
+    Job,
+    WorkerRenders,
+    failure,
+    failure_of_id,
+    index_document,
+    index_entry,
+    move_reason,
+    render_pdf,
+)
 from putuo_community.services.dossier.common import (
+    BatchFailure,
     BatchResult,
     DossierCancelled,
     EstateChoice,
     FontChoice,
-    safe_file_name,
 )
 from putuo_community.services.dossier.content import build_document, build_sections, facts_of, screen_tables
 from putuo_community.services.dossier.data import DossierContext, EstateFile, load_estate_files
+from putuo_community.services.dossier.staging import make_staging_folder, remove_stale_staging
 from putuo_community.services.records import Record
 from putuo_community.storage.database import Database
 from putuo_community.storage.schema import TABLES
@@ -65,13 +76,6 @@ class EstateDossier:
         if register_key == self.estate.register and record_id == self.estate.id:
             return self.estate
         return next((r for r in self.records.get(register_key, ()) if r.id == record_id), None)
-
-
-def _render(document: Document, target: Path, font: FontChoice) -> int:
-    """Run in a worker process: draw one PDF."""
-    from putuo_community.io.pdf import render_document  # reportlab loads with the first dossier printed
-
-    return render_document(document, target, font_path=font.path, font_subfont=font.subfont)
 
 
 class DossierService:
@@ -162,7 +166,7 @@ class DossierService:
 
     def write(self, estate_id: int, path: Path, *, today: date) -> int:
         """Print one estate's dossier to `path` (atomically); returns the page count."""
-        return _render(self.document(estate_id, today=today), path, self.font)
+        return render_pdf(self.document(estate_id, today=today), path, self.font)
 
     def pdf_bytes(self, estate_id: int, *, today: date) -> bytes:
         """The dossier as PDF bytes, for a print preview."""
@@ -221,137 +225,140 @@ class DossierService:
         cancelled: Callable[[], bool] | None = None,
         workers: int | None = None,
     ) -> BatchResult:
+        """One PDF per estate plus an index PDF in `folder`; an estate that fails is listed, not fatal."""
         if not estate_ids:
             raise UserError("没有可打印的小区")
         if not folder.is_dir():
             raise BadFile(f"文件夹“{folder}”不存在，请先创建或另选文件夹")
-        staging = folder / f".~档案-{uuid.uuid4().hex[:8]}"
+        remove_stale_staging(folder)
+        staging = make_staging_folder(folder)
         try:
-            staging.mkdir()
-        except OSError as exc:
-            raise BadFile(f"无法在“{folder}”中写入：{exc.strerror or exc}") from exc
-        try:
-            entries, pages = self._render_all(estate_ids, staging, today, progress, cancelled, workers)
-            index_name = safe_file_name(title) + ".pdf"
-            pages += _render(_index_document(title, today, entries), staging / index_name, self.font)
+            names = UniqueFileNames()
+            index_name = names.claim(title, ".pdf", fallback="小区档案目录")  # first: no estate takes its name
+            count = workers if workers is not None else min(os.cpu_count() or 1, 4)
+            printed, failed = self._render_all(estate_ids, staging, names, today, progress, cancelled, count)
             files = []
-            for entry in entries:
+            for estate_id in estate_ids:
+                entry = printed.get(estate_id)
+                if entry is None:
+                    continue
+                try:
+                    os.replace(staging / entry.file_name, folder / entry.file_name)
+                except OSError as exc:
+                    failed[estate_id] = BatchFailure(
+                        estate_id, entry.name, entry.code, move_reason(entry.file_name, exc)
+                    )
+                    del printed[estate_id]
+                    continue
                 files.append(folder / entry.file_name)
-                os.replace(staging / entry.file_name, folder / entry.file_name)
+            entries = [printed[i] for i in estate_ids if i in printed]
+            failures = [failed[i] for i in estate_ids if i in failed]
+            document = index_document(title, today, entries, failures)
+            pages = sum(e.pages for e in entries) + render_pdf(document, staging / index_name, self.font)
             os.replace(staging / index_name, folder / index_name)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-        return BatchResult(folder, tuple(files), folder / index_name, pages)
+        if failures:
+            log.warning("batch %s: %d of %d estate(s) not printed", title, len(failures), len(estate_ids))
+        return BatchResult(folder, tuple(files), folder / index_name, pages, tuple(failures))
 
     def _render_all(
         self,
         estate_ids: Sequence[int],
         staging: Path,
+        names: UniqueFileNames,
         today: date,
         progress: Callable[[int, int], None] | None,
         cancelled: Callable[[], bool] | None,
-        workers: int | None,
-    ) -> tuple[list[_IndexEntry], int]:
+        workers: int,
+    ) -> tuple[dict[int, IndexEntry], dict[int, BatchFailure]]:
+        """Draw every estate's PDF into `staging`: the printed ones' index lines, and the failed ones."""
         total = len(estate_ids)
-        context = self.context(today)
-        entries: dict[int, _IndexEntry] = {}
-        names: set[str] = set()
-        done = 0
-        pages = 0
-        count = workers if workers is not None else min(os.cpu_count() or 1, 4)
-        # "spawn" everywhere: it is what Windows does, and forking a process that runs Qt threads is unsafe.
-        with ProcessPoolExecutor(max_workers=max(1, count), mp_context=multiprocessing.get_context("spawn")) as pool:
-            pending: dict[Future[int], int] = {}
-            try:
-                for data in self._chunks(estate_ids, context):
-                    if cancelled is not None and cancelled():
-                        raise DossierCancelled
-                    entry = _entry(data, today, names)
-                    entries[data.estate.id] = entry
-                    document = build_document(data, today)
-                    pending[pool.submit(_render, document, staging / entry.file_name, self.font)] = data.estate.id
-                    while len(pending) >= 4 * max(1, count):
-                        done, pages = self._collect(pending, entries, done, pages, total, progress, cancelled)
-                while pending:
-                    done, pages = self._collect(pending, entries, done, pages, total, progress, cancelled)
-            except BaseException:
-                for future in pending:
-                    future.cancel()
-                raise
-        return [entries[i] for i in estate_ids if i in entries], pages
+        printed: dict[int, IndexEntry] = {}
+        failed: dict[int, BatchFailure] = {}
 
-    @staticmethod
-    def _collect(
-        pending: dict[Future[int], int],
-        entries: dict[int, _IndexEntry],
-        done: int,
-        pages: int,
-        total: int,
-        progress: Callable[[int, int], None] | None,
-        cancelled: Callable[[], bool] | None,
-    ) -> tuple[int, int]:
-        finished, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
-        if cancelled is not None and cancelled():
-            raise DossierCancelled
-        for future in finished:
-            estate_id = pending.pop(future)
-            count = future.result()
-            entries[estate_id].pages = count
-            pages += count
-            done += 1
+        def check_cancelled() -> None:
+            if cancelled is not None and cancelled():
+                raise DossierCancelled
+
+        def tried(outcome: IndexEntry | BatchFailure) -> None:
+            if isinstance(outcome, BatchFailure):
+                failed[outcome.estate_id] = outcome
+            else:
+                printed[outcome.estate_id] = outcome
             if progress is not None:
-                progress(done, total)
-        return done, pages
+                progress(len(printed) + len(failed), total)
 
-    def _chunks(self, estate_ids: Sequence[int], context: DossierContext) -> Iterator[EstateFile]:
+        def record(outcomes: Sequence[tuple[Job, int | BaseException]]) -> None:
+            for job, outcome in outcomes:
+                entry = job.entry
+                if isinstance(outcome, BaseException) and not isinstance(outcome, Exception):
+                    raise outcome  # Ctrl+C reached the worker too: it stops the batch, it is no estate's fault
+                if isinstance(outcome, BaseException):
+                    tried(failure_of_id(entry.estate_id, entry.name, entry.code, outcome))
+                else:
+                    entry.pages = outcome
+                    tried(entry)
+
+        with WorkerRenders(staging, self.font, workers) as renders:
+            for loaded in self._estate_files(estate_ids, self.context(today)):
+                check_cancelled()
+                if isinstance(loaded, BatchFailure):
+                    tried(loaded)
+                    continue
+                try:
+                    job = Job(index_entry(loaded, today, names), build_document(loaded, today))
+                except EnvironmentProblem:
+                    raise  # the database's or the machine's fault: the whole batch says so
+                except Exception as exc:
+                    tried(failure(loaded.estate, exc))
+                    continue
+                renders.submit(job)
+                while renders.busy:
+                    record(renders.outcomes(0.5))
+                    check_cancelled()
+            while renders.waiting:
+                record(renders.outcomes(0.5))
+                check_cancelled()
+        return printed, failed
+
+    def _estate_files(self, estate_ids: Sequence[int], context: DossierContext) -> Iterator[EstateFile | BatchFailure]:
+        """Each estate's records, a chunk per query; an estate whose records cannot be read, as a failure."""
         for start in range(0, len(estate_ids), CHUNK):
+            chunk = estate_ids[start : start + CHUNK]
+            try:
+                with self.database.read() as conn:
+                    files = load_estate_files(conn, chunk, context)
+            except EnvironmentProblem:
+                raise  # the database's fault, not an estate's: the whole batch says so
+            except Exception:
+                files = None
+            if files is None:  # one of them is broken: read them one by one to find which
+                for estate_id in chunk:
+                    yield from self._estate_file(estate_id, context)
+                continue
+            found = {f.estate.id: f for f in files}
+            for estate_id in chunk:
+                yield found.get(estate_id) or self._gone(estate_id, "小区已不存在（可能在打印时被删除）")
+
+    def _estate_file(self, estate_id: int, context: DossierContext) -> Iterator[EstateFile | BatchFailure]:
+        try:
             with self.database.read() as conn:
-                files = load_estate_files(conn, estate_ids[start : start + CHUNK], context)
-            yield from files
+                files = load_estate_files(conn, [estate_id], context)
+        except EnvironmentProblem:
+            raise
+        except Exception as exc:
+            yield self._gone(estate_id, exc, reading=True)
+            return
+        yield files[0] if files else self._gone(estate_id, "小区已不存在（可能在打印时被删除）")
 
-
-@dataclass
-class _IndexEntry:
-    name: str
-    code: str
-    neighbourhood: str
-    completeness: str
-    file_name: str
-    pages: int = 0
-
-
-def _entry(data: EstateFile, today: date, taken: set[str]) -> _IndexEntry:
-    estate = data.estate
-    base = safe_file_name(estate.title)
-    name = base
-    if name in taken:
-        name = f"{base}（{safe_file_name(estate.display('code') or str(estate.id))}）"
-    taken.add(name)
-    ratio = completeness_ratio(dossier_gaps(facts_of(data, today), today))
-    return _IndexEntry(
-        estate.title,
-        estate.display("code"),
-        estate.display("neighbourhood_id"),
-        f"{float(ratio) * 100:.0f}%",
-        name + ".pdf",
-    )
-
-
-def _index_document(title: str, today: date, entries: Sequence[_IndexEntry]) -> Document:
-    rows = tuple(
-        (str(i), e.name, e.code, e.neighbourhood, str(e.pages), e.completeness, e.file_name)
-        for i, e in enumerate(entries, start=1)
-    )
-    table = Table(
-        ("序号", "小区名称", "小区编码", "居委会", "页数", "档案完整度", "文件名"),
-        rows,
-        numeric=(0, 4, 5),
-    )
-    return Document(
-        title=title,
-        running_header=title,
-        printed_on=today,
-        sections=(Section(f"共 {len(entries)} 个小区", (table,)),),
-        with_cover=False,
-        with_contents=False,
-    )
+    def _gone(self, estate_id: int, error: BaseException | str, *, reading: bool = False) -> BatchFailure:
+        """A failure for an estate whose records could not be loaded: named from its row alone, if that can be read."""
+        estates = TABLES["estates"]
+        try:
+            with self.database.read() as conn:
+                row = conn.execute(select(estates.c.name, estates.c.code).where(estates.c.id == estate_id)).first()
+        except Exception:
+            row = None
+        name, code = (row.name, row.code or "") if row is not None else (f"小区（编号 {estate_id}）", "")
+        return failure_of_id(estate_id, name, code, error, reading=reading)
