@@ -18,12 +18,13 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from putuo_community.domain.errors import UserError
 from putuo_community.domain.fields import Field, FieldType
+from putuo_community.domain.parsing.text import strip_control_characters
 from putuo_community.io.files import atomic_target
 from putuo_community.io.template import CHOICES_SHEET, INLINE_LIST_LIMIT, dropdown
 from putuo_community.io.workbook import display_width
@@ -35,8 +36,9 @@ FIRST_DATA_ROW = 3
 PROGRESS_EVERY = 1000  # rows between progress reports and checks for cancellation
 MAX_COLUMN_WIDTH = 50
 
-# A text starting with one of these is a formula to Excel when typed (or to openpyxl, for "=").
-_FORMULA_STARTS = frozenset("=+-@")
+# A text starting with one of these is a formula to Excel when typed (or to openpyxl, for "="); a tab or
+# carriage return in front hides one. Every workbook the program writes keeps such text as text.
+FORMULA_STARTS = frozenset("=+-@\t\r")
 _TITLE_FONT = Font(bold=True, size=16)
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -179,14 +181,14 @@ def _write(
             raise ValueError(f"row {count + 1} has {len(values)} values for {width} columns")
         for index in textual:
             value = values[index]
-            if type(value) is str and value and (value[0] in _FORMULA_STARTS or not value.isprintable()):
+            if type(value) is str and value and (value[0] in FORMULA_STARTS or not value.isprintable()):
                 values[index] = _text_cell(sheet, value, wrap_style)
         for index, cell in decimal_cells:
             value = values[index]
             if value is not None and type(value) is not str:
                 cell.value = value
                 values[index] = cell
-            elif type(value) is str and value and (value[0] in _FORMULA_STARTS or not value.isprintable()):
+            elif type(value) is str and value and (value[0] in FORMULA_STARTS or not value.isprintable()):
                 values[index] = _text_cell(sheet, value, wrap_style)
         for index in summed:
             value = row[index]
@@ -235,15 +237,20 @@ def _write(
     return count
 
 
-def _text_cell(sheet: object, value: str, wrap_style: object) -> Cell:
-    """A cell that holds `value` as text, whatever it looks like to Excel."""
-    if not value.isprintable():
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters an old .xls may hold; xlsx cannot
-    cell = WriteOnlyCell(sheet, value)
+def keep_as_text(cell: Cell) -> Cell:
+    """The cell with its text kept as text, whatever it looks like to Excel."""
     cell.data_type = "s"  # "=SUM(A1)" is a clerk's text, never a formula
-    if value[:1] in _FORMULA_STARTS:
+    if str(cell.value)[:1] in FORMULA_STARTS:
         cell.quotePrefix = True  # and stays text when the cell is edited in Excel
-    elif "\n" in value:
+    return cell
+
+
+def _text_cell(sheet: object, value: str, wrap_style: object) -> Cell:
+    """A cell that holds `value` as text, without the characters no register keeps."""
+    if not value.isprintable():
+        value = strip_control_characters(value)  # as an import would: the ledger re-imports unchanged
+    cell = keep_as_text(WriteOnlyCell(sheet, value))
+    if not cell.quotePrefix and "\n" in value:
         cell._style = wrap_style
     return cell
 
@@ -295,7 +302,7 @@ def _choice_lists(book: Workbook, fields: Sequence[Field]) -> dict[int, str]:
 
 
 def _choice_cell(sheet: object, choice: str) -> object:
-    return _text_cell(sheet, choice, None) if choice[:1] in _FORMULA_STARTS else choice
+    return _text_cell(sheet, choice, None) if choice[:1] in FORMULA_STARTS else choice
 
 
 def _discard(book: Workbook) -> None:

@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from putuo_community.domain.parsing.text import strip_control_characters
+from putuo_community.io.ledger import keep_as_text
 from putuo_community.io.workbook import display_width, save_workbook
 
 ERRORS_SHEET = "错误行"
@@ -53,8 +54,10 @@ def write_error_report(
     assert sheet is not None  # a new workbook always has one sheet
     sheet.title = ERRORS_SHEET
     width = len(headers)
-    sheet.append([*headers, LINE_HEADER, REASON_HEADER])
+    sheet.append([*map(_cell_value, headers), LINE_HEADER, REASON_HEADER])
     for cell in sheet[1]:
+        if isinstance(cell.value, str):
+            keep_as_text(cell)  # a header "=合计" stays a header
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
     red = Font(color=_RED)
@@ -64,7 +67,7 @@ def write_error_report(
         for column, value in enumerate([*values, line, reason], start=1):
             cell = sheet.cell(row=number, column=column, value=_cell_value(value))
             if isinstance(cell.value, str):
-                cell.data_type = "s"  # "=SUM(A1)" typed by a clerk is text, never a formula
+                keep_as_text(cell)  # "=SUM(A1)" typed by a clerk is text, never a formula
         reason_cell = sheet.cell(row=number, column=width + 2)
         reason_cell.font = red
         reason_cell.alignment = wrap
@@ -105,7 +108,7 @@ def _write_left_out(book: Workbook, left_out: Sequence[LeftOutColumn]) -> None:
     for column in left_out:
         sheet.append([get_column_letter(column.position + 1), _cell_value(column.header), _cell_value(column.sample)])
         for cell in sheet[sheet.max_row]:
-            cell.data_type = "s"
+            keep_as_text(cell)
     for letter, width in (("A", 16), ("B", 30), ("C", 40)):
         sheet.column_dimensions[letter].width = width
 
@@ -115,4 +118,4 @@ def _cell_value(value: object) -> object:
     if value is None or isinstance(value, bool | int | float | dt.date | dt.time | dt.timedelta):
         return value
     text = value if isinstance(value, str) else str(value)
-    return ILLEGAL_CHARACTERS_RE.sub("", text)  # control characters an old .xls may hold; xlsx cannot
+    return strip_control_characters(text)  # as the import and the ledgers do; xlsx could not hold most of them

@@ -39,22 +39,37 @@ _FULL_WIDTH_ALNUM = {
 FULL_WIDTH_TO_ASCII = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
+# Characters no register keeps, on the way in (import, forms) or out (ledgers): the control characters
+# but tab, line feed and carriage return (which clean_text turns into spaces and line breaks), and the
+# bidi embeddings, overrides and isolates, which make a name read backwards on screen and in file names.
+_CONTROL_CHARACTERS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(f"[{_CONTROL_CHARACTERS}]")
+
+
+def strip_control_characters(text: str) -> str:
+    """The text without the characters no register keeps (BEL, ESC, NUL, U+202E …)."""
+    return _CONTROL.sub("", text)
+
+
 # Anything clean_text would change: surrounding or doubled whitespace, any whitespace but a single
-# space, zero-width characters, full-width letters and digits.
+# space, zero-width characters, control characters, full-width letters and digits.
 _NEEDS_CLEANING = re.compile(
-    r"^\s|\s$|\s\s|[^\S ]|[\u200b\u200c\u200d\u2060\ufeff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]"
+    r"^\s|\s$|\s\s|[^\S ]|[\u200b\u200c\u200d\u2060\ufeff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
+    + _CONTROL_CHARACTERS
+    + "]"
 )
 
 
 def clean_text(text: str, *, keep_newlines: bool = False) -> str:
-    """Strip, collapse whitespace (full-width spaces too) and turn full-width letters/digits half-width.
+    """Strip and collapse whitespace, drop control characters, turn full-width letters/digits half-width.
 
+    Full-width spaces are whitespace too; the characters dropped are `strip_control_characters`'.
     Chinese punctuation such as （） stays as written. With ``keep_newlines`` (LONG_TEXT) line breaks
     survive and only the spaces inside each line collapse.
     """
     if not _NEEDS_CLEANING.search(text):  # most cells: nothing to change, one regex scan instead of three passes
         return text
-    text = text.translate(_ZERO_WIDTH).translate(_FULL_WIDTH_ALNUM)
+    text = strip_control_characters(text).translate(_ZERO_WIDTH).translate(_FULL_WIDTH_ALNUM)
     if not keep_newlines:
         return " ".join(text.split())
     lines = [" ".join(line.split()) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
