@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import sys
-import traceback
 from collections.abc import Sequence
 
 from putuo_community import APP_TITLE, __version__
 from putuo_community.cli.main import EXIT_BUG, EXIT_USER_ERROR, build_parser, run_command
 from putuo_community.domain.errors import UserError
-from putuo_community.logs import setup_logging
+from putuo_community.domain.formatting import mask_personal_numbers
+from putuo_community.logs import masked_traceback, setup_logging
 from putuo_community.paths import DataPaths
 from putuo_community.services import Services
 from putuo_community.storage.database import open_database
@@ -50,9 +50,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(exc.message, gui=gui and not args.no_crash_dialog)
     except KeyboardInterrupt:
         return EXIT_USER_ERROR
-    except Exception:
+    except Exception as exc:
         log.exception("unexpected error")
-        traceback.print_exc()
+        print(masked_traceback(exc), file=sys.stderr, end="")
         print(f"程序出错，详情见日志：{paths.log_file}", file=sys.stderr)
         return EXIT_BUG
 
@@ -72,6 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _fail(message: str, *, gui: bool) -> int:
+    message = mask_personal_numbers(message)
     print(message, file=sys.stderr)
     if gui:
         from putuo_community.gui.application import show_startup_error

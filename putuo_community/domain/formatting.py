@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -47,6 +48,28 @@ def mask_personal(text: str) -> str:
     if len(value) <= keep_head + keep_tail:
         keep_head = 1
     return value[:keep_head] + "*" * (len(value) - keep_head - keep_tail) + value[-keep_tail:]
+
+
+# A 身份证号 (17 digits and a check digit or X) or a 手机号 (11 digits from 13… to 19…, perhaps after
+# +86, dashes or spaces between its groups, full-width digits too) standing on its own. A digit or Latin
+# letter beside it makes it part of something longer that is not a personal number (a 20-digit lift
+# registration code, a 统一社会信用代码 such as 91310107MA1G1C8Q5W), which stays as written.
+_PERSONAL_NUMBER = re.compile(
+    r"(?<![\dA-Za-z])"
+    r"(?:(?P<id>\d{17}[\dXx])|(?P<prefix>(?:\+|00)?86[- ]?)?(?P<mobile>[1１][3-9３-９]\d(?:[- ]?\d{4}){2}))"
+    r"(?![\dA-Za-z])"
+)
+
+
+def mask_personal_numbers(text: str) -> str:
+    """The text with every 身份证号 and 手机号 in it masked as `mask_personal` masks a field: for logs and errors."""
+    return _PERSONAL_NUMBER.sub(_mask_match, text)
+
+
+def _mask_match(match: re.Match[str]) -> str:
+    if match["id"]:
+        return mask_personal(match["id"])
+    return (match["prefix"] or "") + mask_personal(match["mobile"])
 
 
 def is_masked(value: object) -> bool:

@@ -29,7 +29,9 @@ from PySide6.QtWidgets import (
 
 from putuo_community import APP_TITLE, __version__
 from putuo_community.domain.errors import UserError
+from putuo_community.domain.formatting import mask_personal_numbers
 from putuo_community.gui.i18n import translator
+from putuo_community.logs import masked_traceback
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +40,9 @@ _tr = translator("crash")
 
 
 def show_user_error(parent: QWidget | None, error: UserError) -> None:
-    """The user's or the environment's problem: say what happened, in their words."""
-    QMessageBox.warning(parent or QApplication.activeWindow(), _tr("无法完成操作"), error.message)
+    """The user's or the environment's problem: say what happened, in their words (personal numbers masked)."""
+    message = mask_personal_numbers(error.message)
+    QMessageBox.warning(parent or QApplication.activeWindow(), _tr("无法完成操作"), message)
 
 
 def route_error(error: BaseException, parent: QWidget | None = None) -> None:
@@ -54,14 +57,14 @@ def route_error(error: BaseException, parent: QWidget | None = None) -> None:
 
 
 def crash_report(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> str:
-    """The text a user copies into an e-mail: program version, Qt version, the traceback."""
+    """The text a user copies into an e-mail: program version, Qt version, the traceback, personal numbers masked."""
     from PySide6 import __version__ as pyside_version
 
     lines = [
         f"{APP_TITLE} {__version__}",
         f"Python {sys.version.split()[0]}, PySide6 {pyside_version}, {sys.platform}",
         "",
-        *traceback.format_exception(exc_type, exc, tb),
+        mask_personal_numbers("".join(traceback.format_exception(exc_type, exc, tb))),
     ]
     return "\n".join(line.rstrip("\n") for line in lines)
 
@@ -153,7 +156,7 @@ class ExceptionRouter:
             return
         log.error("未处理的异常", exc_info=(exc_type, exc, tb))
         if not self.crash_dialog or isinstance(exc, UserError):
-            traceback.print_exception(exc_type, exc, tb, file=sys.stderr)
+            print(masked_traceback(exc), file=sys.stderr, end="")
             self._fail()
             return
         if self._showing:  # an error while the dialog is up: logged above, one dialog is enough
