@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import logging
 import multiprocessing
 import sys
@@ -12,7 +13,7 @@ from putuo_community.cli.main import EXIT_BUG, EXIT_USER_ERROR, build_parser, ru
 from putuo_community.domain.errors import UserError
 from putuo_community.domain.formatting import mask_personal_numbers
 from putuo_community.logs import masked_traceback, setup_logging
-from putuo_community.paths import DataPaths
+from putuo_community.paths import DataPaths, temporary_files_in
 from putuo_community.services import Services
 from putuo_community.storage.database import open_database
 
@@ -31,6 +32,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"无法使用数据文件夹：{exc}", gui=gui and not args.no_crash_dialog)
     setup_logging(paths.log_file)
     log.info("%s %s starting: %s", APP_TITLE, __version__, " ".join(sys.argv[1:]) if argv is None else argv)
+    # Before anything makes a temporary file: a killed export's rows stay in the data folder, not the system's.
+    with temporary_files_in(paths.temp):
+        return _run(args, paths, gui=gui)
+
+
+def _run(args: argparse.Namespace, paths: DataPaths, *, gui: bool) -> int:
     url = args.db or paths.database_url
 
     def open_services() -> Services:
