@@ -155,3 +155,16 @@ def build_street_ledger(path: Path, estates: list[LedgerEstate], *, street: str 
     sheet.append(["填表人：王丽萍", None, None, None, "审核人：陈建国", None, None, None, "填报日期：2026年1月5日"])
     book.save(path)
     return path
+
+
+def simple_sheet(path: Path, header: list[str], rows: list[list[object]], title: str = "Sheet1") -> Path:
+    """A one-sheet workbook: the header on the first row, the rows below it (the plainest register there is)."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = title
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path

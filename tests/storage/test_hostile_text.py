@@ -6,7 +6,8 @@ import csv
 from datetime import date
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from ledger_builder import simple_sheet
+from openpyxl import load_workbook
 
 from putuo_community.services import Services
 from putuo_community.services.importing import RowStatus
@@ -15,23 +16,12 @@ from putuo_community.services.importing import RowStatus
 BEL, ESC, NUL = "_x0007_", "_x001B_", "_x0000_"
 
 
-def _workbook(path: Path, header: list[str], rows: list[list[object]]) -> Path:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    book.save(path)
-    return path
-
-
 def _estates(services: Services) -> dict[str, dict[str, object]]:
     return {str(r.values["name"]): r.values for r in services.records.list("estates")}
 
 
 def test_an_import_drops_control_characters_and_bidi_overrides(services: Services, tmp_path: Path) -> None:
-    path = _workbook(
+    path = simple_sheet(
         tmp_path / "小区.xlsx",
         ["街镇", "小区名称", "地址", "备注"],
         [
@@ -61,7 +51,7 @@ def test_a_csv_with_raw_control_characters_reads_the_same(services: Services, tm
 
 
 def test_an_exported_ledger_of_such_names_reimports_with_no_change(services: Services, tmp_path: Path) -> None:
-    path = _workbook(
+    path = simple_sheet(
         tmp_path / "小区.xlsx",
         ["街镇", "小区名称", "备注"],
         [

@@ -8,23 +8,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
+from ledger_builder import simple_sheet
 
 from putuo_community.services import Services
 from putuo_community.services.importing import RowStatus
 
 TODAY = date(2026, 11, 29)
-
-
-def _sheet(path: Path, header: list[str], rows: list[list[object]]) -> Path:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    book.save(path)
-    return path
 
 
 @pytest.fixture
@@ -75,7 +64,7 @@ def test_ledgers_of_look_alike_estates_reimport_unchanged(
 def test_without_codes_the_shared_name_is_refused_and_the_code_asked_for(
     services: Services, look_alikes: dict[str, int], tmp_path: Path
 ) -> None:
-    path = _sheet(tmp_path / "楼栋.xlsx", ["街镇", "小区名称", "楼号"], [["曹杨", "兰溪新村二期", "2号"]])
+    path = simple_sheet(tmp_path / "楼栋.xlsx", ["街镇", "小区名称", "楼号"], [["曹杨", "兰溪新村二期", "2号"]])
     row = services.imports.plan(services.imports.read("buildings", path)).rows[0]
     assert row.status is RowStatus.ERROR
     assert row.reason == "小区：曹杨新村街道有 2 个名为“兰溪新村二期”的小区，请增加“小区编码”列以区分"
@@ -84,7 +73,7 @@ def test_without_codes_the_shared_name_is_refused_and_the_code_asked_for(
 def test_the_code_decides_and_a_differing_name_is_pointed_out(
     services: Services, look_alikes: dict[str, int], tmp_path: Path
 ) -> None:
-    path = _sheet(
+    path = simple_sheet(
         tmp_path / "楼栋.xlsx",
         ["街镇", "小区编码", "小区名称", "楼号"],
         [
@@ -114,7 +103,7 @@ def test_the_code_decides_and_a_differing_name_is_pointed_out(
 def test_two_companies_under_one_credit_code_in_one_file_are_refused_before_anything_is_written(
     services: Services, tmp_path: Path
 ) -> None:
-    path = _sheet(
+    path = simple_sheet(
         tmp_path / "企业.xlsx",
         ["企业名称", "统一社会信用代码", "法定代表人"],
         [

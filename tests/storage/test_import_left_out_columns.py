@@ -4,26 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from ledger_builder import simple_sheet
+from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from putuo_community.services import Services
 
 
-def write_sheet(path: Path, header: list[str], rows: list[list[object]]) -> Path:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "长征镇"
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    book.save(path)
-    return path
-
-
 def test_the_error_report_names_every_column_left_out_with_a_sample(services: Services, tmp_path: Path) -> None:
-    path = write_sheet(
+    path = simple_sheet(
         tmp_path / "长征镇小区.xlsx",
         ["小区名称", "小区等级", "户数", "物业联系人手机"],
         [["梅川一村", None, 300, None], ["梅川二村", "A级", "三百", None]],  # 户数 三百 is an error
@@ -52,7 +41,7 @@ def test_the_error_report_names_every_column_left_out_with_a_sample(services: Se
 
 
 def test_a_report_with_every_column_imported_has_no_left_out_sheet(services: Services, tmp_path: Path) -> None:
-    path = write_sheet(tmp_path / "长征镇小区.xlsx", ["小区名称", "户数"], [["梅川一村", "三百"]])
+    path = simple_sheet(tmp_path / "长征镇小区.xlsx", ["小区名称", "户数"], [["梅川一村", "三百"]])
     plan = services.imports.plan(services.imports.read("estates", path))
     assert plan.unmapped == ()
     report = tmp_path / "错误行.xlsx"

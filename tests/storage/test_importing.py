@@ -7,8 +7,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from ledger_builder import build_street_ledger, ledger_estates
-from openpyxl import Workbook, load_workbook
+from ledger_builder import build_street_ledger, ledger_estates, simple_sheet
+from openpyxl import load_workbook
 
 from putuo_community.domain.errors import UserError
 from putuo_community.services import Services
@@ -235,23 +235,11 @@ def test_undo_of_an_update_restores_the_old_values(services: Services, tmp_path:
     assert restored["first_delivery_on"] == ledger_estates(3)[0].first_delivery_on
 
 
-def _sheet(path: Path, header: list[str], rows: list[list[object]], title: str = "Sheet1") -> Path:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = title
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    book.save(path)
-    return path
-
-
 def test_buildings_find_their_estate_by_name_and_street(services: Services, tmp_path: Path) -> None:
     streets = {r.values["short_name"]: r.id for r in services.records.list("streets")}
     services.records.create("estates", {"name": "真如新村", "street_id": streets["真如"]})
     services.records.create("estates", {"name": "真如新村", "street_id": streets["长征"]})
-    path = _sheet(
+    path = simple_sheet(
         tmp_path / "楼栋.xlsx",
         ["街镇", "小区名称", "楼号", "层数", "户数"],
         [
@@ -278,7 +266,7 @@ def test_buildings_find_their_estate_by_name_and_street(services: Services, tmp_
 
 
 def test_companies_with_a_wrong_credit_code_are_refused(services: Services, tmp_path: Path) -> None:
-    path = _sheet(
+    path = simple_sheet(
         tmp_path / "企业.xlsx",
         ["企业名称", "统一社会信用代码", "法定代表人", "成立日期"],
         [["上海梅川物业管理有限公司", "91310107MA1G8TK3X0", "李强", "2015年3月"]],
@@ -289,7 +277,7 @@ def test_companies_with_a_wrong_credit_code_are_refused(services: Services, tmp_
 
 
 def test_a_required_column_missing_is_a_file_problem(services: Services, tmp_path: Path) -> None:
-    path = _sheet(tmp_path / "小区台账.xlsx", ["小区名称", "户数"], [["梅川一村", 300]], title="Sheet1")
+    path = simple_sheet(tmp_path / "小区台账.xlsx", ["小区名称", "户数"], [["梅川一村", 300]], title="Sheet1")
     plan = services.imports.plan(services.imports.read("estates", path))
     assert plan.problems
     assert "街镇" in plan.problems[0]
@@ -317,7 +305,7 @@ def test_a_chosen_mapping_is_remembered_for_files_of_the_same_shape(
 def test_funds_import_with_money_in_wan_yuan(services: Services, tmp_path: Path) -> None:
     street = services.records.list("streets", filters={"short_name": "宜川"})[0]
     services.records.create("estates", {"name": "宜川一村", "street_id": street.id})
-    path = _sheet(
+    path = simple_sheet(
         tmp_path / "宜川维修资金.xlsx",
         ["小区名称", "截至日期", "首期归集金额（元）", "账面余额（元）"],
         [["宜川一村", "2025年6月30日", "120万元", "356,000.50"]],

@@ -6,21 +6,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
+from ledger_builder import simple_sheet
 
 from putuo_community.services import Services
 from putuo_community.services.importing import RowStatus
-
-
-def _sheet(path: Path, header: list[str], rows: list[list[object]]) -> Path:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    book.save(path)
-    return path
 
 
 @pytest.fixture
@@ -37,7 +26,7 @@ def estate(services: Services) -> int:
 
 
 def test_lifts_find_their_building_and_unit_within_the_estate(services: Services, estate: int, tmp_path: Path) -> None:
-    path = _sheet(
+    path = simple_sheet(
         tmp_path / "甘泉路街道电梯台账.xlsx",
         ["小区名称", "楼栋", "单元", "注册代码", "投用日期", "远程监测", "风险类别"],
         [
@@ -62,7 +51,7 @@ def test_lifts_find_their_building_and_unit_within_the_estate(services: Services
 
 
 def test_committee_members_find_their_term_through_the_estate(services: Services, estate: int, tmp_path: Path) -> None:
-    path = _sheet(
+    path = simple_sheet(
         tmp_path / "甘泉路街道业委会成员.xlsx",
         ["小区名称", "届次", "姓名", "职务", "联系电话"],
         [

@@ -297,26 +297,15 @@ class Planner:
         if candidates and existing is None:
             return RowPlan(line, RowStatus.CONFIRM, values, warnings=warnings, candidates=candidates, title=title)
         key = self._key(values, existing)
-        if key in self.seen:
-            return RowPlan(
-                line,
-                RowStatus.ERROR,
-                values,
-                problems=(f"与第{self.seen[key]}行是同一条记录，请合并后再导入",),
-                warnings=warnings,
-                title=title,
-            )
         code = values.get("credit_code") if self.register.key == "companies" else None
-        if code and self.seen.get(("code", code), line) != line:
+        duplicate = None
+        if key in self.seen:
+            duplicate = f"与第{self.seen[key]}行是同一条记录，请合并后再导入"
+        elif code and self.seen.get(("code", code), line) != line:
             # Two names under one code: the second would break the register's one-company-per-code rule.
-            return RowPlan(
-                line,
-                RowStatus.ERROR,
-                values,
-                problems=(f"统一社会信用代码与第{self.seen[('code', code)]}行相同，一个代码只能对应一家企业",),
-                warnings=warnings,
-                title=title,
-            )
+            duplicate = f"统一社会信用代码与第{self.seen[('code', code)]}行相同，一个代码只能对应一家企业"
+        if duplicate is not None:
+            return RowPlan(line, RowStatus.ERROR, values, problems=(duplicate,), warnings=warnings, title=title)
         self.seen[key] = line
         if code:
             self.seen[("code", code)] = line
