@@ -6,6 +6,7 @@ clerks write them, a blank row, a 合计 row, and notes and signatures below.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
@@ -167,4 +168,20 @@ def simple_sheet(path: Path, header: list[str], rows: list[list[object]], title:
     for row in rows:
         sheet.append(row)
     book.save(path)
+    return path
+
+
+# A district register as a CSV: its 小区等级 and 物业联系人手机 columns name no field, so they are left out.
+CSV_REGISTER_HEADER = ["序号", "街镇", "小区名称", "户数", "小区等级", "物业联系人手机"]
+
+
+def csv_register(path: Path, rows: int) -> Path:
+    """`rows` new estates in two 街镇, as a UTF-8 CSV with a byte-order mark (as Excel saves one)."""
+    with path.open("w", encoding="utf-8-sig", newline="") as file:
+        out = csv.writer(file)
+        out.writerow(CSV_REGISTER_HEADER)
+        for i in range(rows):
+            out.writerow(
+                [i + 1, ("长征镇", "桃浦镇")[i % 2], f"测试{i}号小区", 300 + i % 90, "A级" if i % 3 else "", ""]
+            )
     return path

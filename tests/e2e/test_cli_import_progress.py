@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import select
@@ -16,23 +15,11 @@ from typing import Any
 
 import pytest
 from cli_process import run_cli
+from ledger_builder import csv_register
 
 from putuo_community.app import main
 from putuo_community.paths import DATABASE_FILE
 from putuo_community.services.importing import ImportService
-
-HEADER = ["序号", "街镇", "小区名称", "户数", "小区等级", "物业联系人手机"]
-
-
-def write_register(path: Path, rows: int) -> Path:
-    with path.open("w", encoding="utf-8-sig", newline="") as file:
-        out = csv.writer(file)
-        out.writerow(HEADER)
-        for i in range(rows):
-            out.writerow(
-                [i + 1, ("长征镇", "桃浦镇")[i % 2], f"终端测试{i}号小区", 300 + i % 90, "A级" if i % 3 else "", ""]
-            )
-    return path
 
 
 def counts(data: Path) -> tuple[int, int]:
@@ -84,7 +71,7 @@ def read_terminal(controller: int, until: Any = None, timeout: float = 120) -> s
 
 @pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX; the Windows console is tried by hand")
 def test_on_a_terminal_the_import_shows_rows_done_in_place(tmp_path: Path) -> None:
-    register = write_register(tmp_path / "长征镇小区.csv", 3_000)
+    register = csv_register(tmp_path / "长征镇小区.csv", 3_000)
     process, controller = start_on_a_terminal("import", "estates", register, "--data-dir", tmp_path / "data")
     try:
         shown = read_terminal(controller)
@@ -101,7 +88,7 @@ def test_on_a_terminal_the_import_shows_rows_done_in_place(tmp_path: Path) -> No
 
 @pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals and SIGINT from outside are POSIX")
 def test_ctrl_c_on_a_terminal_stops_the_import_with_nothing_written(tmp_path: Path) -> None:
-    register = write_register(tmp_path / "长征镇小区.csv", 50_000)
+    register = csv_register(tmp_path / "长征镇小区.csv", 50_000)
     process, controller = start_on_a_terminal("import", "estates", register, "--data-dir", tmp_path / "data")
     try:
         shown = read_terminal(controller, until=lambda text: "每秒" in text)  # checking, at a known rate
@@ -124,8 +111,7 @@ def test_ctrl_c_while_rows_are_written_rolls_the_whole_import_back(
     """In-process, so the Ctrl+C lands half-way through the writing, not a moment earlier or later."""
     data = tmp_path / "data"
     assert (
-        main(["import", "estates", str(write_register(tmp_path / "长征镇第一批.csv", 200)), "--data-dir", str(data)])
-        == 0
+        main(["import", "estates", str(csv_register(tmp_path / "长征镇第一批.csv", 200)), "--data-dir", str(data)]) == 0
     )
     before = counts(data)
     commit = ImportService.commit
@@ -144,7 +130,7 @@ def test_ctrl_c_while_rows_are_written_rolls_the_whole_import_back(
 
     monkeypatch.setattr(ImportService, "commit", commit_with_ctrl_c)
     capsys.readouterr()
-    code = main(["import", "estates", str(write_register(tmp_path / "长征镇.csv", 6_000)), "--data-dir", str(data)])
+    code = main(["import", "estates", str(csv_register(tmp_path / "长征镇.csv", 6_000)), "--data-dir", str(data)])
     captured = capsys.readouterr()
     assert code == 130
     assert pressed
@@ -156,7 +142,7 @@ def test_ctrl_c_while_rows_are_written_rolls_the_whole_import_back(
 
 
 def test_the_dry_run_and_the_import_name_the_columns_left_out(tmp_path: Path) -> None:
-    register = str(write_register(tmp_path / "长征镇小区.csv", 5))
+    register = str(csv_register(tmp_path / "长征镇小区.csv", 5))
     data = str(tmp_path / "data")
     dry = run_cli("import", "estates", register, "--dry-run", "--data-dir", data)
     assert dry.returncode == 0, dry.stderr

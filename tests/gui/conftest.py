@@ -11,10 +11,12 @@ from typing import Any
 import pytest
 from gui_helpers import Answers, make_company, make_estate, wait_loaded
 from PySide6.QtCore import QLocale, QSettings
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from putuo_community.gui.dialogs import record_dialog as record_dialog_module
+from putuo_community.gui.import_wizard import ImportWizard
 from putuo_community.gui.main_window import MainWindow
+from putuo_community.gui.worker import BackgroundRunner
 from putuo_community.services import Services
 
 # The offscreen platform plugin (tests only) warns whenever a dialog or a popup is shown; real platforms do not.
@@ -89,3 +91,21 @@ def window(qtbot: Any, services: Services, estates: dict[str, int]) -> MainWindo
     wait_loaded(qtbot, page)
     qtbot.waitUntil(lambda: page.street_filter.count() == 11)  # type: ignore[attr-defined]
     return main
+
+
+@pytest.fixture
+def runner(qtbot: Any) -> Iterator[BackgroundRunner]:
+    """A background runner of its own, stopped after the test, for widgets tested outside a main window."""
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    background = BackgroundRunner(owner)
+    yield background
+    background.shutdown()
+
+
+@pytest.fixture
+def wizard(qtbot: Any, services: Services, runner: BackgroundRunner) -> ImportWizard:
+    dialog = ImportWizard(services, runner)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog

@@ -48,15 +48,6 @@ def bugs(monkeypatch: pytest.MonkeyPatch) -> list[BaseException]:
     return seen
 
 
-@pytest.fixture
-def runner(qtbot) -> BackgroundRunner:
-    owner = QWidget()
-    qtbot.addWidget(owner)
-    background = BackgroundRunner(owner)
-    yield background
-    background.shutdown()
-
-
 def test_result_arrives_on_the_gui_thread(qtbot, runner: BackgroundRunner) -> None:
     seen: list[tuple[Any, bool]] = []
     worker_threads: list[bool] = []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +10,7 @@ import pytest
 from ledger_builder import LedgerEstate, build_street_ledger, ledger_estates
 from openpyxl import Workbook, load_workbook
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QWidget, QWizard
+from PySide6.QtWidgets import QFileDialog, QWizard
 
 from putuo_community.gui.import_wizard import ImportWizard
 from putuo_community.gui.import_wizard.models import (
@@ -30,23 +29,6 @@ from putuo_community.storage.database import Database
 
 NAME_COLUMN = 1  # 序号 is column 0 of the ledger
 ADDRESS_COLUMN = 3
-
-
-@pytest.fixture
-def runner(qtbot: Any) -> Iterator[BackgroundRunner]:
-    owner = QWidget()
-    qtbot.addWidget(owner)
-    background = BackgroundRunner(owner)
-    yield background
-    background.shutdown()
-
-
-@pytest.fixture
-def wizard(qtbot: Any, services: Services, runner: BackgroundRunner) -> ImportWizard:
-    dialog = ImportWizard(services, runner)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    return dialog
 
 
 @pytest.fixture

@@ -3,56 +3,26 @@ written, and every column that is not imported named on the way."""
 
 from __future__ import annotations
 
-import csv
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QWidget, QWizard
+from ledger_builder import csv_register
+from PySide6.QtWidgets import QWizard
 
 from putuo_community.gui.import_wizard import ImportWizard
-from putuo_community.gui.worker import BackgroundRunner
 from putuo_community.services import Services
 from putuo_community.services.importing import ImportService
 
 ROWS = 20_000
-HEADER = ["序号", "街镇", "小区名称", "户数", "小区等级", "物业联系人"]
 LEVEL_COLUMN = 4
-
-
-@pytest.fixture
-def runner(qtbot: Any) -> Iterator[BackgroundRunner]:
-    owner = QWidget()
-    qtbot.addWidget(owner)
-    background = BackgroundRunner(owner)
-    yield background
-    background.shutdown()
-
-
-@pytest.fixture
-def wizard(qtbot: Any, services: Services, runner: BackgroundRunner) -> ImportWizard:
-    dialog = ImportWizard(services, runner)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    return dialog
-
-
-def write_register(path: Path, rows: int) -> Path:
-    with path.open("w", encoding="utf-8-sig", newline="") as file:
-        out = csv.writer(file)
-        out.writerow(HEADER)
-        for i in range(rows):
-            out.writerow(
-                [i + 1, ("长征镇", "桃浦镇")[i % 2], f"进度{i}号小区", 300 + i % 90, "A级" if i % 3 else "", ""]
-            )
-    return path
 
 
 @pytest.fixture(scope="module")
 def register(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_register(tmp_path_factory.mktemp("register") / "全区小区.csv", ROWS)
+    return csv_register(tmp_path_factory.mktemp("register") / "全区小区.csv", ROWS)
 
 
 def slowed(monkeypatch: pytest.MonkeyPatch, method: str, seconds: float) -> None:
@@ -163,11 +133,11 @@ def test_cancelling_the_import_writes_nothing_and_it_can_be_started_again(
 def test_every_column_not_imported_is_named_on_the_mapping_check_and_summary_pages(
     qtbot: Any, wizard: ImportWizard, tmp_path: Path
 ) -> None:
-    to_mapping(qtbot, wizard, write_register(tmp_path / "长征镇小区.csv", 6))
+    to_mapping(qtbot, wizard, csv_register(tmp_path / "长征镇小区.csv", 6))
     mapping = wizard.mapping_page
     assert mapping.left_out_label.isVisible()
     assert mapping.left_out_label.text() == (
-        "不导入的列（3 列）：“序号”（如：1）、“小区等级”（如：A级）、“物业联系人”（无数据）。"
+        "不导入的列（3 列）：“序号”（如：1）、“小区等级”（如：A级）、“物业联系人手机”（无数据）。"
         "如需导入，请在上面为它选择对应的项。"
     )
     mapping.set_field(LEVEL_COLUMN, "note")  # the clerk keeps 小区等级 as 备注
@@ -181,7 +151,7 @@ def test_every_column_not_imported_is_named_on_the_mapping_check_and_summary_pag
     check = wizard.check_page
     qtbot.waitUntil(lambda: wizard.session.plan is not None and not check.working, timeout=10_000)
     assert check.left_out_label.isVisible()
-    assert check.left_out_label.text().startswith("未导入的列（2 列）：“序号”（如：1）、“物业联系人”（无数据）")
+    assert check.left_out_label.text().startswith("未导入的列（2 列）：“序号”（如：1）、“物业联系人手机”（无数据）")
 
     wizard.next()
     wizard.next()

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-import pytest
 from gui_helpers import make_company, make_estate, type_text
-from PySide6.QtWidgets import QWidget
 
 from putuo_community.domain.registers import get_register
 from putuo_community.gui.forms import RecordForm, RefOptionModel, RefPicker
@@ -19,15 +16,6 @@ from putuo_community.services import Services
 from putuo_community.services.lookups import RefOption
 
 CREDIT_CODE = "91310107MA1G1C8Q5W"
-
-
-@pytest.fixture
-def runner(qtbot: Any) -> Iterator[BackgroundRunner]:
-    owner = QWidget()
-    qtbot.addWidget(owner)
-    background = BackgroundRunner(owner)
-    yield background
-    background.shutdown()
 
 
 def make_form(
