@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from ledger_builder import simple_sheet
 
+from putuo_community.domain.errors import UserError
 from putuo_community.services import Services
 from putuo_community.services.importing import RowStatus
 
@@ -117,3 +118,19 @@ def test_two_companies_under_one_credit_code_in_one_file_are_refused_before_anyt
     assert plan.rows[1].reason == "统一社会信用代码与第2行相同，一个代码只能对应一家企业"
     services.imports.commit(plan, skip_rejected=True)
     assert [c.values["name"] for c in services.records.list("companies")] == ["上海普陀物业管理有限公司"]
+
+
+def test_a_plan_overtaken_by_another_import_is_refused_plainly_and_writes_nothing(
+    services: Services, tmp_path: Path
+) -> None:
+    path = simple_sheet(
+        tmp_path / "小区.xlsx", ["街镇", "小区名称", "户数"], [["曹杨", "兰溪青年公寓", 640], ["曹杨", "兰溪二村", 300]]
+    )
+    first = services.imports.plan(services.imports.read("estates", path))
+    second = services.imports.plan(services.imports.read("estates", path))  # checked before the first was written
+    services.imports.commit(first)
+    batches = len(services.batches.list())
+    with pytest.raises(UserError, match="重新核对后再导入"):
+        services.imports.commit(second)
+    assert services.records.count("estates") == 2
+    assert len(services.batches.list()) == batches

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, select
+from sqlalchemy import exc as sa_exc
 
 from putuo_community.domain.errors import UserError
 from putuo_community.domain.parsing import neighbourhood_key
@@ -132,13 +133,21 @@ class ImportService:
         description = f"导入{register.label}：{plan.source.path.name}（{plan.source.sheet}）"
         if self.backups is not None:
             self.backups.before("import")
-        with self.database.transaction() as conn, paused_gc():
-            writer = ChangeWriter(conn, user=self.user, kind="导入", description=description)
-            tally = _WrittenRows(len(plan.accepted), progress)
-            neighbourhood_ids = _create_neighbourhoods(conn, plan, writer)
-            created = _insert_new(conn, plan, writer, neighbourhood_ids, tally)
-            updated, aliases = _apply_updates(conn, plan, writer, neighbourhood_ids, tally)
-            batch_id = writer.batch_id
+        try:
+            with self.database.transaction() as conn, paused_gc():
+                writer = ChangeWriter(conn, user=self.user, kind="导入", description=description)
+                tally = _WrittenRows(len(plan.accepted), progress)
+                neighbourhood_ids = _create_neighbourhoods(conn, plan, writer)
+                created = _insert_new(conn, plan, writer, neighbourhood_ids, tally)
+                updated, aliases = _apply_updates(conn, plan, writer, neighbourhood_ids, tally)
+                batch_id = writer.batch_id
+        except sa_exc.IntegrityError as exc:
+            # The archive changed after the check (another import, or a clerk, wrote the same records).
+            log.info("import of %s refused, the archive changed since its check: %s", plan.source.path.name, exc.orig)
+            raise UserError(
+                "核对之后，数据库中已有人写入了同样的记录（可能另一项导入同时进行）。"
+                "本次导入没有写入任何数据，请重新核对后再导入。"
+            ) from exc
         log.info("import batch %s: %s", batch_id, description)
         return ImportResult(batch_id, created, updated, unchanged, plan.rejected, aliases, len(neighbourhood_ids))
 
