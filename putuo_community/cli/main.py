@@ -12,10 +12,11 @@ from putuo_community import APP_TITLE, __version__
 from putuo_community.cli.common import ProgressLine, street_id_of
 from putuo_community.cli.exporting import add_export_commands, run_dossier, run_export
 from putuo_community.cli.importing import add_import_commands, run_batches, run_import, run_template, run_undo
-from putuo_community.cli.maintenance import add_maintenance_commands, run_backup, run_backups, run_restore
+from putuo_community.cli.maintenance import add_maintenance_commands, run_backup, run_backups, run_check, run_restore
 from putuo_community.domain.errors import UserError
 from putuo_community.domain.registers import get_register
 from putuo_community.services import Services
+from putuo_community.services.integrity import refusal_message
 
 EXIT_OK = 0
 EXIT_BUG = 1
@@ -92,14 +93,35 @@ def run_command(args: argparse.Namespace, open_services: ServicesFactory, *, out
         "backup": run_backup,
         "backups": run_backups,
         "restore": run_restore,
+        "check": run_check,
     }
     services = open_services()
     try:
-        if args.command not in ("backup", "restore"):
-            services.backups.ensure_daily()  # the first command of the day keeps a copy of the archive
+        if _writes(args):
+            # A damaged file is not written to (it would spread the damage): checked before each write.
+            problems = services.integrity.guard()
+            if problems and args.command != "restore":
+                raise UserError(refusal_message(problems))
+        if args.command not in ("backup", "restore", "check"):
+            _keep_todays_backup(services)
         return handlers[args.command](args, services, out)
     finally:
         services.close()
+
+
+def _writes(args: argparse.Namespace) -> bool:
+    """Whether the command writes to the archive (an import preview does not)."""
+    if args.command == "import":
+        return not args.dry_run
+    return args.command in ("demo", "undo", "restore")
+
+
+def _keep_todays_backup(services: Services) -> None:
+    """The first command of the day keeps a copy of the archive; a failure is said, and the work goes on."""
+    try:
+        services.backups.ensure_daily()
+    except UserError as error:
+        print(f"今天的自动备份未完成：{error.message}", file=sys.stderr)
 
 
 def _demo(args: argparse.Namespace, services: Services, out: TextIO) -> int:

@@ -14,6 +14,7 @@ from putuo_community.services.backups import describe_backup
 
 EXIT_OK = 0
 EXIT_DECLINED = 2
+EXIT_DAMAGED = 3
 
 
 def add_maintenance_commands(
@@ -25,6 +26,7 @@ def add_maintenance_commands(
     restore = commands.add_parser("restore", parents=[common], help="用一个备份替换当前数据库（先自动备份当前数据库）")
     restore.add_argument("file", type=Path, metavar="FILE", help="备份文件")
     restore.add_argument("--yes", action="store_true", help="不再询问，直接恢复")
+    commands.add_parser("check", parents=[common], help="检查数据库文件是否完好（逐页、索引和引用）")
 
 
 def run_backup(args: argparse.Namespace, services: Services, out: TextIO) -> int:
@@ -70,3 +72,18 @@ def _confirmed(out: TextIO) -> bool:
     print("恢复后，当前数据库的内容将被这个备份替换（替换前会先自动备份）。确认恢复？[y/N] ", end="", file=out)
     out.flush()
     return sys.stdin.readline().strip().lower() in ("y", "yes", "是")
+
+
+def run_check(args: argparse.Namespace, services: Services, out: TextIO) -> int:
+    problems = services.integrity.check()
+    if not problems:
+        print(f"数据库完好：{services.database_name}", file=out)
+        return EXIT_OK
+    print(f"数据库有问题：{services.database_name}", file=out)
+    for problem in problems:
+        print(f"  {problem}", file=out)
+    latest = services.integrity.newest_sound_backup()
+    if latest is not None:
+        print(f"最近的完好备份：{latest.path}（{latest.taken_at:%Y-%m-%d %H:%M}，{latest.reason}）", file=out)
+        print(f"恢复：putuo-community restore {latest.path}", file=out)
+    return EXIT_DAMAGED

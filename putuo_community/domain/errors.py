@@ -36,6 +36,10 @@ class CannotOpenDatabase(EnvironmentProblem):
     pass
 
 
+class DamagedDatabase(EnvironmentProblem):
+    """The database file failed SQLite's check: nothing more is written to it until it is restored."""
+
+
 class NewerSchema(EnvironmentProblem):
     """The database was written by a newer version of the program."""
 

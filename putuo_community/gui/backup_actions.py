@@ -19,6 +19,7 @@ from putuo_community.gui.long_task import LongTask, announce_file, ask_save_path
 from putuo_community.gui.worker import BackgroundRunner, Progress
 from putuo_community.services import Services
 from putuo_community.services.backups import BackupContents, describe_backup
+from putuo_community.services.integrity import refusal_message
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,8 @@ def _tr(text: str) -> str:
 class BackupActions(QObject):
     # What became of the day's automatic backup, for the status bar ("" when none was needed).
     daily_done = Signal(str)
+    # The archive failed its check at start (the first problem found): writes are refused from now on.
+    damaged = Signal(str)
 
     def __init__(self, services: Services, runner: BackgroundRunner, window: QWidget) -> None:
         super().__init__(window)
@@ -145,6 +148,40 @@ class BackupActions(QObject):
             self.window, self.runner, work, title=_tr("恢复数据库"), label=_tr("正在恢复数据库…"), on_result=done
         )
         return self.task
+
+    # -- at start: is the archive sound? ----------------------------------------------------------
+
+    def check_at_start(self) -> None:
+        """SQLite's quick check in the background; a damaged archive is written to no more and a restore
+        offered. A sound one then gets the day's backup."""
+        integrity = self.services.integrity
+
+        def done(problems: list[str]) -> None:
+            if not problems:
+                self.take_daily()
+                return
+            self.damaged.emit(problems[0])
+            self.offer_restore(problems)
+
+        self.runner.run(lambda _progress: integrity.guard(), on_result=done, description=_tr("检查数据库"))
+
+    def offer_restore(self, problems: list[str]) -> None:
+        """Say the archive is damaged and offer the newest sound backup."""
+        latest = self.services.integrity.newest_sound_backup()
+        text = refusal_message(problems)
+        if latest is not None:
+            text += "\n\n" + _tr("最近的完好备份：{when}（{reason}）").format(
+                when=latest.taken_at.strftime("%Y-%m-%d %H:%M"), reason=latest.reason
+            )
+        box = QMessageBox(
+            QMessageBox.Icon.Critical, _tr("数据库已损坏"), text, QMessageBox.StandardButton.Close, self.window
+        )
+        restore_button = (
+            box.addButton(_tr("恢复这个备份(&R)…"), QMessageBox.ButtonRole.AcceptRole) if latest is not None else None
+        )
+        box.exec()
+        if latest is not None and box.clickedButton() is restore_button:
+            self.check_and_restore(latest.path)
 
     # -- the day's backup ---------------------------------------------------------------------
 

@@ -140,6 +140,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.database_label)
         self.reminder_feed.updated.connect(self._show_overdue_count)
         self.backup_actions.daily_done.connect(self._daily_backup_done)
+        self.backup_actions.damaged.connect(self._show_damaged)
 
         self._restore_state()
         self.navigation.setCurrentRow(0)
@@ -306,9 +307,9 @@ class MainWindow(QMainWindow):
             page.set_streets(streets)
 
     def _start_reminders(self) -> None:
-        """Work that waits until the estate list is on screen: the reminders, then the day's backup."""
+        """Work that waits until the estate list is on screen: the reminders, the check of the file, its backup."""
         QTimer.singleShot(REMINDERS_AFTER_START_MS, self.reminder_feed.ensure)
-        QTimer.singleShot(REMINDERS_AFTER_START_MS, self.backup_actions.take_daily)
+        QTimer.singleShot(REMINDERS_AFTER_START_MS, self.backup_actions.check_at_start)  # then the day's backup
 
     def _show_overdue_count(self) -> None:
         count = self.reminder_feed.overdue_count or 0
@@ -318,6 +319,10 @@ class MainWindow(QMainWindow):
             )
         )
         self.overdue_label.setVisible(count > 0)
+
+    def _show_damaged(self, _problem: str) -> None:
+        self.database_label.setText(self.tr("数据库已损坏，已停止写入：{name}").format(name=self.services.database_name))
+        self.database_label.setStyleSheet(f"color: {OVERDUE_COLOUR.name()};")
 
     def _daily_backup_done(self, text: str) -> None:
         if text:

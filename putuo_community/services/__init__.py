@@ -14,6 +14,7 @@ from putuo_community.services.batches import BatchService
 from putuo_community.services.change_log import HistoryService
 from putuo_community.services.credit import CreditService
 from putuo_community.services.importing import ImportService
+from putuo_community.services.integrity import IntegrityService
 from putuo_community.services.ledgers import LedgerService
 from putuo_community.services.lookups import LookupService
 from putuo_community.services.mappings import MappingStore
@@ -57,6 +58,7 @@ class Services:
     summary: SummaryService
     settings: UserSettings
     backups: BackupService
+    integrity: IntegrityService
 
     @classmethod
     def build(
@@ -92,6 +94,7 @@ class Services:
             summary=SummaryService(database, credit),
             settings=settings,
             backups=backups,
+            integrity=IntegrityService(database, backups),
         )
 
     @functools.cached_property

@@ -39,6 +39,7 @@ LABELS = {
     "before-import": "导入前",
     "before-undo": "撤销前",
     "before-restore": "恢复前",
+    "damaged-before-restore": "恢复前（已损坏的数据库）",
     "before-demo": "重新生成演示数据前",
 }
 
@@ -97,8 +98,11 @@ class BackupService:
 
     # -- taking them -------------------------------------------------------------------------
 
-    def backup(self, *, out: Path | None = None, label: str = "manual", progress: Progress | None = None) -> Path:
-        """A backup now, into `out` or the backups folder; returns its path."""
+    def backup(
+        self, *, out: Path | None = None, label: str = "manual", progress: Progress | None = None, check: bool = True
+    ) -> Path:
+        """A backup now, into `out` or the backups folder; returns its path. With `check` off, a damaged
+        archive is copied as it is (kept before a restore replaces it)."""
         live = self._live_file()
         if out is None:
             if self.folder is None:
@@ -110,7 +114,7 @@ class BackupService:
         elif out.resolve() == live.resolve():
             raise UserError("备份文件不能是数据库本身。")
         try:
-            copy_database(live, out, progress=progress)
+            copy_database(live, out, progress=progress, check=check)
         except OSError as exc:
             raise UserError(f"无法写入备份文件“{out.name}”：{exc.strerror or exc}（磁盘是否已满？）") from exc
         log.info("backup %s taken: %s", label, out.name)
@@ -128,8 +132,8 @@ class BackupService:
         return self.backup(label=f"before-{operation}")
 
     def ensure_daily(self) -> Path | None:
-        """Today's backup, unless one was taken today already (or there is nothing to keep)."""
-        if not self.available or self._is_empty():
+        """Today's backup, unless one was taken today already (or there is nothing, or nothing sound, to keep)."""
+        if not self.available or self.database.write_refusal is not None or self._is_empty():
             return None
         today = self.clock().date()
         if any(b.taken_at.date() == today for b in self.list()):
@@ -165,9 +169,14 @@ class BackupService:
         contents = self.inspect(path)
         if contents.problem is not None:
             raise BadBackup(f"不能恢复“{path.name}”：{contents.problem}。数据库没有任何改动。")
-        saved = self.backup(label="before-restore") if self.folder is not None else None
+        damaged = self.database.write_refusal is not None
+        saved = None
+        if self.folder is not None:
+            label = "damaged-before-restore" if damaged else "before-restore"
+            saved = self.backup(label=label, check=not damaged)
         self.database.dispose()  # no pooled connection may hold the file while it is replaced
         restore_database(path, live, progress=progress)
+        self.database.write_refusal = None  # the backup was checked: the archive is sound again
         upgrade(self.database, self.folder)
         log.info("restored %s (%s records)", path.name, contents.records)
         self.database.changes.publish(Changes(everything=True, kind="恢复"))

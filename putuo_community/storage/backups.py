@@ -27,8 +27,9 @@ class BadBackup(UserError):
     """A file that cannot be restored: not an archive of this program, damaged, or from a newer version."""
 
 
-def copy_database(source: Path, target: Path, *, progress: Progress | None = None) -> None:
-    """A consistent copy of the SQLite database at `source`, written to `target` only once it checks out."""
+def copy_database(source: Path, target: Path, *, progress: Progress | None = None, check: bool = True) -> None:
+    """A consistent copy of the SQLite database at `source`, written to `target` only once it checks out
+    (unless `check` is off: a damaged archive is still copied as it is before it is replaced)."""
     partial = target.with_name(target.name + ".part")
     leftovers = [partial, *(partial.with_name(partial.name + suffix) for suffix in ("-wal", "-shm", "-journal"))]
     for path in leftovers:
@@ -38,7 +39,7 @@ def copy_database(source: Path, target: Path, *, progress: Progress | None = Non
             reader.backup(writer, pages=PAGES_PER_STEP, progress=_pages(progress))
             # The copy keeps the archive's WAL mode: make it one self-contained file, as a backup should be.
             writer.execute("PRAGMA journal_mode=DELETE")
-        problem = integrity_problem(partial)
+        problem = integrity_problem(partial) if check else None
         if problem is not None:
             raise BadBackup(f"备份副本校验未通过：{problem}")
         os.replace(partial, target)

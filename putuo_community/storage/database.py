@@ -18,6 +18,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from putuo_community.domain.changes import ChangeBus, ChangeCollector
 from putuo_community.domain.errors import (
     CannotOpenDatabase,
+    DamagedDatabase,
     DatabaseLocked,
     DiskFull,
     EnvironmentProblem,
@@ -72,6 +73,8 @@ class Database:
         self.is_sqlite = engine.dialect.name == "sqlite"
         # Every committed write's changes go out here, after the commit (see `changes_of`).
         self.changes = ChangeBus()
+        # Why no write may begin (a damaged file: writing would spread the damage); None: writes allowed.
+        self.write_refusal: str | None = None
 
     @property
     def display_name(self) -> str:
@@ -95,6 +98,8 @@ class Database:
         What it wrote (recorded through `changes_of(conn)`) is published on `changes`
         once the commit has succeeded, never for a rolled-back transaction.
         """
+        if self.write_refusal is not None:
+            raise DamagedDatabase(self.write_refusal)
         collector = ChangeCollector()
         try:
             with self.engine.connect() as conn:
@@ -110,6 +115,21 @@ class Database:
         except sa_exc.DBAPIError as exc:
             raise self._translate(exc) from exc
         self.changes.publish(collector.changes())
+
+    def integrity_problems(self, *, full: bool = False, limit: int = 10) -> list[str]:
+        """What SQLite finds wrong with the file: a quick check (every page readable, every index consistent
+        in shape), or with `full` the whole integrity check and the foreign keys. Empty: the file is sound.
+        Only for SQLite; a server checks its own storage."""
+        if not self.is_sqlite:
+            return []
+        with self.read() as conn:
+            pragma = "integrity_check" if full else "quick_check"
+            found = [str(row[0]) for row in conn.exec_driver_sql(f"PRAGMA {pragma}({int(limit)})")]
+            problems = [] if found == ["ok"] else found
+            if full:
+                for table, rowid, parent, _key in conn.exec_driver_sql("PRAGMA foreign_key_check").fetchmany(limit):
+                    problems.append(f"表 {table} 第 {rowid} 行引用的 {parent} 记录不存在")
+        return problems[:limit]
 
     def _translate(self, exc: sa_exc.DBAPIError) -> Exception:
         problem = classify_error(exc, self.display_name)

@@ -90,3 +90,30 @@ def test_a_file_that_is_not_a_backup_is_refused_with_the_reason(
     assert "不能恢复" in answers.warnings[0]
     assert "没有任何改动" in answers.warnings[0]
     assert main.services.records.count("estates") == 2
+
+
+def test_a_damaged_archive_is_said_at_start_and_written_to_no_more(
+    qtbot: Any, kept_services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from putuo_community.domain.errors import DamagedDatabase
+    from putuo_community.gui.backup_actions import BackupActions
+
+    for n in range(300):  # pages enough that one in the middle holds estates
+        make_estate(kept_services, f"兰溪{n}村", address="兰溪路" + "弄" * 150)
+    kept_services.backups.backup()  # a sound one to offer
+    kept_services.database.dispose()
+    database = Path(kept_services.database.url.database or "")
+    with database.open("r+b") as stream:
+        stream.seek((database.stat().st_size // 4096 // 2) * 4096)
+        stream.write(b"\xa5" * 4096)
+
+    offered: list[list[str]] = []
+    monkeypatch.setattr(BackupActions, "offer_restore", lambda self, problems: offered.append(problems))
+    window = MainWindow(kept_services)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: bool(offered), timeout=10000)
+    assert "数据库已损坏" in window.database_label.text()
+    with pytest.raises(DamagedDatabase, match="已停止写入"):
+        make_estate(kept_services, "万里城", "万里")
+    assert [b.reason for b in kept_services.backups.list()] == ["手动备份"]  # no daily copy of a damaged file

@@ -1,0 +1,54 @@
+"""Is the archive sound? SQLite's own checks, and what the program does when they fail: it stops writing.
+
+A damaged file keeps being read as far as it can be (lists, reminders, a dossier may still help),
+but no write begins: writing into a damaged file spreads the damage. The way back is a restore
+of the newest sound backup.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from putuo_community.domain.errors import UserError
+from putuo_community.services.backups import Backup, BackupService
+from putuo_community.storage.database import Database
+
+log = logging.getLogger(__name__)
+
+
+class IntegrityService:
+    def __init__(self, database: Database, backups: BackupService) -> None:
+        self.database = database
+        self.backups = backups
+
+    def check(self) -> list[str]:
+        """The full check (`putuo-community check`): every page, every index, every reference. Empty: sound."""
+        return self._problems(full=True)
+
+    def guard(self) -> list[str]:
+        """The quick check before writing; on a damaged file, writes are refused from now on. Empty: sound."""
+        problems = self._problems(full=False)
+        if problems:
+            self.database.write_refusal = refusal_message(problems)
+            log.error("database %s failed its check: %s", self.database.display_name, problems[0])
+        return problems
+
+    def newest_sound_backup(self) -> Backup | None:
+        """The newest backup in the backups folder that passes its own check, to offer for a restore."""
+        for backup in self.backups.list():
+            if self.backups.inspect(backup.path).problem is None:
+                return backup
+        return None
+
+    def _problems(self, *, full: bool) -> list[str]:
+        try:
+            return self.database.integrity_problems(full=full)
+        except UserError as error:  # too damaged even to be checked
+            return [error.message]
+
+
+def refusal_message(problems: list[str]) -> str:
+    return (
+        f"数据库文件已损坏（SQLite 检查发现：{problems[0]}）。为免扩大损坏，程序已停止写入。"
+        "请用“文件 → 恢复数据库”（或 restore 命令）恢复最近的备份，或联系管理员。"
+    )
