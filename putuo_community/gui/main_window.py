@@ -321,7 +321,9 @@ class MainWindow(QMainWindow):
         self.overdue_label.setVisible(count > 0)
 
     def _show_damaged(self, _problem: str) -> None:
-        self.database_label.setText(self.tr("数据库已损坏，已停止写入：{name}").format(name=self.services.database_name))
+        self.database_label.setText(
+            self.tr("数据库已损坏，已停止写入：{name}").format(name=self.services.database_name)
+        )
         self.database_label.setStyleSheet(f"color: {OVERDUE_COLOUR.name()};")
 
     def _daily_backup_done(self, text: str) -> None:
