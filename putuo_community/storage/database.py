@@ -25,7 +25,7 @@ from putuo_community.domain.errors import (
     NewerSchema,
     NotADatabase,
 )
-from putuo_community.domain.streets import PUTUO_STREETS
+from putuo_community.domain.streets import PUTUO_STREETS, Street
 from putuo_community.storage.schema import TABLES, now
 
 if TYPE_CHECKING:
@@ -225,8 +225,13 @@ def open_database(url: str, *, backup_dir: Path | None = None, busy_timeout_ms: 
     database = Database(engine)
     try:
         _migrate(database, backup_dir)
-        with database.transaction() as conn:
-            ensure_reference_data(conn)
+        # Only a new database lacks its 街镇: opening one that has them reads and takes no write lock, so a
+        # command that only reads works while another program writes.
+        with database.read() as conn:
+            complete = not _missing_streets(conn)
+        if not complete:
+            with database.transaction() as conn:
+                ensure_reference_data(conn)
     except sa_exc.DBAPIError as exc:
         engine.dispose()
         raise database._translate(exc) from exc
@@ -291,11 +296,15 @@ def backup_sqlite(database: Database, backup_dir: Path, *, label: str) -> Path:
     return target
 
 
+def _missing_streets(conn: Connection) -> list[Street]:
+    present = set(conn.scalars(select(TABLES["streets"].c.name)))
+    return [s for s in PUTUO_STREETS if s.name not in present]
+
+
 def ensure_reference_data(conn: Connection) -> None:
     """Every database holds the 10 街镇 of 普陀."""
     streets = TABLES["streets"]
-    present = set(conn.scalars(select(streets.c.name)))
-    missing = [s for s in PUTUO_STREETS if s.name not in present]
+    missing = _missing_streets(conn)
     if missing:
         stamp = now()
         conn.execute(
