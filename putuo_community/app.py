@@ -30,7 +30,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         paths.ensure()
     except OSError as exc:
         return _fail(f"无法使用数据文件夹：{exc}", gui=gui and not args.no_crash_dialog)
-    setup_logging(paths.log_file)
+    try:
+        setup_logging(paths.log_file)
+    except OSError as exc:  # a read-only or broken logs/ folder: the archive is still usable, without a log
+        print(
+            f"无法写入日志文件“{paths.log_file}”（{exc.strerror or exc}），本次运行不记日志；"
+            "请检查数据文件夹中 logs 文件夹的权限。",
+            file=sys.stderr,
+        )
     log.info("%s %s starting: %s", APP_TITLE, __version__, " ".join(sys.argv[1:]) if argv is None else argv)
     # Before anything makes a temporary file: a killed export's rows stay in the data folder, not the system's.
     with temporary_files_in(paths.temp):

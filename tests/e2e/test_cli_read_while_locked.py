@@ -43,3 +43,12 @@ def test_a_write_meanwhile_says_the_archive_is_busy(locked_archive: Path, tmp_pa
     result = run_cli("import", "estates", str(register), "--data-dir", str(locked_archive))
     assert result.returncode == 2
     assert "占用" in result.stderr
+
+
+def test_a_log_folder_that_cannot_be_written_is_said_and_the_command_still_runs(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    (folder / "logs" / "putuo-community.log").mkdir(parents=True)  # the log file's place taken: cannot be opened
+    result = run_cli("batches", "--data-dir", str(folder))
+    assert result.returncode == 0, result.stderr
+    assert "无法写入日志文件" in result.stderr
+    assert "Traceback" not in result.stderr
