@@ -27,7 +27,6 @@ Run alone: `python tests/benchmarks/test_lists_benchmark.py DATA_DIR`.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import sys
 import time
@@ -36,16 +35,21 @@ from typing import Any
 
 import pytest
 from benchmark_script import run_benchmark
-from gui_bench import FreezeMeter, painted, wait_until
+from gui_bench import (
+    DATABASE_NAME,
+    FREEZE_SECONDS,
+    KEYSTROKE_SECONDS,
+    MARGIN,
+    PAGE_OPEN_SECONDS,
+    SORT_SECONDS,
+    FreezeMeter,
+    open_main_window,
+    painted,
+    wait_until,
+)
 
 ESTATES = 20_000
-MARGIN = 1.10
-PAGE_OPEN_SECONDS = 1.0
-FREEZE_SECONDS = 0.100
-KEYSTROKE_SECONDS = 0.050
-SORT_SECONDS = 0.200
 MEMORY_MB = 600
-DATABASE_NAME = "putuo-community.sqlite3"
 
 
 def _best(times: list[float]) -> float:
@@ -88,25 +92,10 @@ SORT = "SELECT id, households, name FROM estates ORDER BY households DESC, name"
 
 
 def main(data_dir: str) -> dict[str, Any]:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QLocale, QSettings, Qt
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import Qt
 
-    from putuo_community.gui.main_window import MainWindow
-    from putuo_community.gui.responsive import ResponsiveGuiThread
-    from putuo_community.services import Services
-    from putuo_community.storage.database import open_database
-
+    app, responsive, services, window = open_main_window(data_dir)
     database = Path(data_dir) / DATABASE_NAME
-    settings_dir = Path(data_dir) / "bench-qt-settings"
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(settings_dir))
-    app = QApplication.instance() or QApplication(sys.argv)
-    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
-    responsive = ResponsiveGuiThread(app)  # as the app keeps its GUI thread answering (gui/application.py)
-    services = Services.build(open_database(f"sqlite:///{database}"), user="benchmark")
-    window = MainWindow(services, remember_state=False)
-    window.resize(1280, 780)
-    window.show()
     meter = FreezeMeter()
     figures: dict[str, Any] = {}
 

@@ -32,7 +32,6 @@ Run alone: `python tests/benchmarks/test_reminders_benchmark.py DATA_DIR`.
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from collections.abc import Callable
@@ -42,14 +41,18 @@ from typing import Any
 
 import pytest
 from benchmark_script import run_benchmark
-from gui_bench import FreezeMeter, painted, wait_until
+from gui_bench import (
+    FREEZE_SECONDS,
+    KEYSTROKE_SECONDS,
+    MARGIN,
+    PAGE_OPEN_SECONDS,
+    SORT_SECONDS,
+    FreezeMeter,
+    open_main_window,
+    painted,
+    wait_until,
+)
 
-MARGIN = 1.10
-PAGE_OPEN_SECONDS = 1.0
-FREEZE_SECONDS = 0.100
-KEYSTROKE_SECONDS = 0.050
-SORT_SECONDS = 0.200
-DATABASE_NAME = "putuo-community.sqlite3"
 SEARCHES = ("万", "万里", "电梯", "换届", "曹杨 换届", "2027", "评估 3110")
 
 
@@ -63,26 +66,11 @@ def _timed(app: Any, page: Any, meter: FreezeMeter, action: Callable[[], object]
 
 
 def main(data_dir: str) -> dict[str, Any]:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QLocale, QSettings, Qt
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import Qt
 
-    from putuo_community.gui.main_window import MainWindow
     from putuo_community.gui.models import text_collator
-    from putuo_community.gui.responsive import ResponsiveGuiThread
-    from putuo_community.services import Services
-    from putuo_community.storage.database import open_database
 
-    database = Path(data_dir) / DATABASE_NAME
-    settings_dir = Path(data_dir) / "bench-qt-settings"
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(settings_dir))
-    app = QApplication.instance() or QApplication(sys.argv)
-    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
-    responsive = ResponsiveGuiThread(app)  # as the app keeps its GUI thread answering (gui/application.py)
-    services = Services.build(open_database(f"sqlite:///{database}"), user="benchmark")
-    window = MainWindow(services, remember_state=False)
-    window.resize(1280, 780)
-    window.show()
+    app, responsive, services, window = open_main_window(data_dir)
     meter = FreezeMeter()
     figures: dict[str, Any] = {}
 
