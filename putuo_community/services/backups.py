@@ -18,12 +18,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from putuo_community.domain.changes import Changes
 from putuo_community.domain.errors import UserError
 from putuo_community.storage.backups import BackupContents, BadBackup, copy_database, read_contents, restore_database
 
 __all__ = ["Backup", "BackupContents", "BackupService", "BadBackup", "describe_backup"]
 from putuo_community.storage.database import Database, known_revisions, upgrade
+from putuo_community.storage.schema import TABLES
 
 log = logging.getLogger(__name__)
 
@@ -193,10 +196,6 @@ class BackupService:
         return Path(name)
 
     def _is_empty(self) -> bool:
-        from sqlalchemy import func, select
-
-        from putuo_community.storage.schema import TABLES
-
         with self.database.read() as conn:
             return not conn.scalar(select(func.count()).select_from(TABLES["estates"]))
 

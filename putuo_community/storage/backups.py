@@ -68,10 +68,16 @@ def _pages(progress: Progress | None) -> Callable[[int, int, int], object] | Non
     return step
 
 
+def _read_only(path: Path) -> sqlite3.Connection:
+    """A connection that cannot change the file. The URI is built by `Path.as_uri`, which escapes what a folder
+    name may hold (spaces, #, ?, %) and spells a Windows drive as SQLite expects."""
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+
 def integrity_problem(path: Path) -> str | None:
     """None when SQLite's quick check finds the file sound, else what it found (first line)."""
     try:
-        with closing(sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)) as conn:
+        with closing(_read_only(path)) as conn:
             rows = conn.execute("PRAGMA quick_check").fetchall()
     except sqlite3.DatabaseError as exc:
         return f"不是有效的数据库文件（{exc}）"
@@ -105,7 +111,7 @@ def read_contents(path: Path) -> BackupContents:
     revision: str | None = None
     counts: dict[str, int] = {}
     if problem is None:
-        with closing(sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)) as conn:
+        with closing(_read_only(path)) as conn:
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if "alembic_version" not in tables or "estates" not in tables:
                 problem = "这不是普陀小区档案的数据库文件"

@@ -168,3 +168,10 @@ def test_a_restore_stopped_halfway_leaves_the_archive_as_it_was(archive: Service
     with sqlite3.connect(archive.database.url.database or "") as conn:
         assert conn.execute("PRAGMA quick_check").fetchone() == ("ok",)
         assert "padding" not in {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+
+
+def test_a_backup_in_a_folder_named_with_uri_characters_is_read(archive: Services, tmp_path: Path) -> None:
+    folder = tmp_path / "U盘 #2 %20备份"  # a folder name Windows allows
+    folder.mkdir()
+    path = archive.backups.backup(out=folder / "档案.sqlite3")
+    assert archive.backups.inspect(path).counts["小区"] == 3
