@@ -77,7 +77,7 @@ def _confirmed(out: TextIO) -> bool:
 def run_check(args: argparse.Namespace, services: Services, out: TextIO) -> int:
     problems = services.integrity.check()
     if not problems:
-        print(f"数据库完好：{services.database_name}", file=out)
+        print(f"数据库完好：{services.database_name}（已核对每一页、索引、引用和变更记录链）", file=out)
         return EXIT_OK
     print(f"数据库有问题：{services.database_name}", file=out)
     for problem in problems:

@@ -22,6 +22,7 @@ from putuo_community.domain.registers import REGISTERS
 from putuo_community.services.backups import BackupService
 from putuo_community.services.history import HISTORY, ChangeWriter
 from putuo_community.services.records import update_record
+from putuo_community.storage import chain
 from putuo_community.storage.database import Database
 from putuo_community.storage.schema import TABLES, change_batches, now
 
@@ -94,6 +95,13 @@ class BatchService:
             rows = list(
                 conn.execute(select(HISTORY).where(HISTORY.c.batch_id == batch_id).order_by(HISTORY.c.id.desc()))
             )
+            if rows:  # undo follows the history it reads only when nothing has edited it behind the program's back
+                broken = chain.first_break(conn, from_id=rows[-1].id)
+                if broken is not None:
+                    raise UserError(
+                        f"{chain.describe_break(broken)}撤销只依据完好的变更记录，数据未改动。"
+                        "请运行“检查”（check 命令），或恢复最近的备份。"
+                    )
             writer = ChangeWriter(conn, user=self.user, kind="撤销", description=f"撤销：{batch.description}")
             restored = _revert_updates(conn, [r for r in rows if r.action == "修改"], writer)
             removed = _remove_created(conn, [r for r in rows if r.action == "新增"], writer)

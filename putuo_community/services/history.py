@@ -16,6 +16,7 @@ from sqlalchemy import Connection, insert, select
 from putuo_community.domain.fields import Register
 from putuo_community.domain.formatting import plain_value
 from putuo_community.domain.registers import REGISTERS
+from putuo_community.storage import chain
 from putuo_community.storage.bulk import BulkWriter, copy_created_to_history
 from putuo_community.storage.database import changes_of
 from putuo_community.storage.schema import TABLES, change_batches, new_id, now
@@ -99,6 +100,7 @@ class ChangeWriter:
     def _write(self, rows: list[dict[str, Any]]) -> None:
         """Rows built from `_fixed`; each is a fresh dict this writer may hand on."""
         stamp = self._stamp
+        chain.stamp(self.conn, rows)
         if len(rows) >= BULK_HISTORY_ROWS:  # an import: thousands of rows through the bulk path
             bulk = BulkWriter(self.conn, stamp)
             for row in rows:

@@ -11,6 +11,7 @@ import logging
 
 from putuo_community.domain.errors import UserError
 from putuo_community.services.backups import Backup, BackupService
+from putuo_community.storage import chain
 from putuo_community.storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -22,8 +23,18 @@ class IntegrityService:
         self.backups = backups
 
     def check(self) -> list[str]:
-        """The full check (`putuo-community check`): every page, every index, every reference. Empty: sound."""
-        return self._problems(full=True)
+        """The full check (`putuo-community check`): every page, every index, every reference, and the
+        change history's chain (the first row edited, deleted or inserted behind the program's back).
+        Empty: sound."""
+        problems = self._problems(full=True)
+        if problems:  # a damaged file cannot be trusted to read its history back
+            return problems
+        try:
+            with self.database.read() as conn:
+                broken = chain.first_break(conn)
+        except UserError as error:
+            return [error.message]
+        return [] if broken is None else [chain.describe_break(broken)]
 
     def guard(self) -> list[str]:
         """The quick check before writing; on a damaged file, writes are refused from now on. Empty: sound."""

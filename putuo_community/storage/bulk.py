@@ -28,9 +28,11 @@ from sqlalchemy import (
 
 from putuo_community.domain.fields import FieldType
 from putuo_community.domain.registers import REGISTERS
+from putuo_community.storage.chain import sqlite_linker
 from putuo_community.storage.schema import TABLES
 
 Row = dict[str, Any]
+SYSTEM_COLUMNS = frozenset({"id", "version", "created_at", "updated_at"})
 
 # Parents come before children in REGISTERS, so flushing in that order keeps every reference valid.
 WRITE_ORDER: tuple[str, ...] = tuple(key for key in REGISTERS if key != "streets")
@@ -47,7 +49,7 @@ class _SqliteRows:
 
     def __init__(self, conn: Connection, table: Table, stamp: datetime) -> None:
         register = REGISTERS[table.name]
-        fields = [f.key for f in register.fields]
+        fields = [c.name for c in table.c if c.name not in SYSTEM_COLUMNS]  # the declared fields, and any extra
         processor = table.c.created_at.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
         stamp_text: ColumnClause[Any] = literal_column(f"'{processor(stamp) if processor else stamp}'")
         statement = insert(table).values(version=literal_column("1"), created_at=stamp_text, updated_at=stamp_text)
@@ -75,7 +77,8 @@ class BulkWriter:
     """Hands out ids and inserts rows per table with executemany, in chunks, parents first.
 
     Ids are assigned here rather than by the database so children can refer to parents
-    without a query per row. Every row must carry every declared field of its register.
+    without a query per row. Every row must carry every column but the system ones (a history row its
+    `chain_hash`, see `storage.chain`).
     """
 
     def __init__(self, conn: Connection, stamp: datetime, *, chunk: int = 5000, fast: bool | None = None) -> None:
@@ -174,6 +177,22 @@ def copy_created_to_history(
         "created_at": literal(stamp, type_=history.c.created_at.type),
         "updated_at": literal(stamp, type_=history.c.updated_at.type),
     }
-    source = select(*values.values()).where(table.c.id.between(first_id, last_id)).order_by(table.c.id)
-    result = conn.execute(insert(history).from_select(list(values), source))
-    return int(result.rowcount)
+    # By ascending rowid, which SQLite reads without a sort. LIMIT -1 (no limit) keeps the rows in a
+    # co-routine: each snapshot is built once, and the rows reach the chain in the order their ids are given.
+    rows = (
+        select(*(value.label(key) for key, value in values.items()))
+        .where(table.c.id.between(first_id, last_id))
+        .order_by(table.c.id)
+        .limit(-1)
+        .subquery("created")
+    )
+    varying = ("record_id", "record_title", "estate_id", "new_value")
+    linker = sqlite_linker(conn, {key: value for key, value in fixed.items() if key not in varying}, varying)
+    chained = getattr(func, linker.name)(*(rows.c[key] for key in varying))
+    source = select(*(rows.c[key] for key in values), chained)
+    result = conn.execute(insert(history).from_select([*values, "chain_hash"], source))
+    written = int(result.rowcount)
+    last_hash = conn.scalar(select(history.c.chain_hash).order_by(history.c.id.desc()).limit(1))
+    if written and last_hash != linker.last():  # rows chained out of order: never leave a false break behind
+        raise RuntimeError(f"history chain for {register_key} {first_id}..{last_id} was built out of order")
+    return written

@@ -133,6 +133,8 @@ change_batches = Table(
     Column("description", String(400), nullable=False),
     Column("undone_at", DateTime),
 )
+# Each history row's place in the tamper-evident chain (see `storage.chain`): a system column, not a field.
+TABLES["change_history"].append_column(Column("chain_hash", String(64)))
 Index(None, TABLES["change_history"].c.batch_id)
 Index(None, TABLES["change_history"].c.estate_id)
 Index(None, TABLES["change_history"].c.register, TABLES["change_history"].c.record_id)

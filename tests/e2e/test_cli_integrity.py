@@ -4,6 +4,8 @@ to the file, and a restore brings back a sound archive."""
 from __future__ import annotations
 
 import hashlib
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -73,3 +75,28 @@ def test_a_damaged_archive_is_named_written_to_no_more_and_restored(archive: Pat
     assert "恢复前（已损坏的数据库）" in kept  # the damaged file is kept too, as it was
     imported = run_cli("import", "estates", str(register), "--data-dir", str(archive))
     assert imported.returncode == 0, imported.stderr
+
+
+def test_a_history_edited_behind_the_programs_back_is_named_and_not_undone(archive: Path, tmp_path: Path) -> None:
+    register = simple_sheet(tmp_path / "小区.xlsx", ["街镇", "小区名称", "户数"], [["曹杨", "兰溪青年公寓", 640]])
+    imported = run_cli("import", "estates", str(register), "--data-dir", str(archive))
+    assert imported.returncode == 0, imported.stderr
+    database = archive / DATABASE_FILE
+    with closing(sqlite3.connect(database)) as raw:  # someone "corrects" the record of what was imported
+        row_id, batch = raw.execute("SELECT id, batch_id FROM change_history ORDER BY id DESC LIMIT 1").fetchone()
+        raw.execute("UPDATE change_history SET record_title = '别的小区' WHERE id = ?", (row_id,))
+        raw.commit()
+
+    checked = run_cli("check", "--data-dir", str(archive))
+    assert checked.returncode == 3, checked.stdout + checked.stderr
+    assert f"变更记录第 {row_id} 条" in checked.stdout
+    assert "别的小区" in checked.stdout
+
+    before = digest(database)
+    refused = run_cli("undo", str(batch), "--data-dir", str(archive))
+    assert refused.returncode == 2
+    assert f"变更记录第 {row_id} 条" in refused.stderr
+    assert "数据未改动" in refused.stderr
+    assert digest(database) == before  # not a byte written
+    with closing(sqlite3.connect(database)) as raw:
+        assert raw.execute("SELECT count(*) FROM estates WHERE name = '兰溪青年公寓'").fetchone() == (1,)

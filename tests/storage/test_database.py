@@ -21,6 +21,7 @@ from putuo_community.domain.errors import (
 )
 from putuo_community.domain.streets import PUTUO_STREETS
 from putuo_community.services import Services
+from putuo_community.storage import chain
 from putuo_community.storage import database as database_module
 from putuo_community.storage.database import head_revision, open_database, sqlite_url
 from putuo_community.storage.schema import metadata
@@ -151,17 +152,19 @@ def test_every_released_schema_opens_with_its_data(name: str, tmp_path: Path) ->
     assert estates[0].display("street_id") == "曹杨新村街道"
     with db.read() as conn:
         assert database_module.current_revision(conn) == head_revision()
+        assert chain.first_break(conn) is None  # its history joined the chain, or was written in it
     db.dispose()
 
 
 def test_an_upgrade_backs_the_file_up_first_and_keeps_the_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A future revision runs against a stored 0001 database: the backup holds the old file."""
+    head = head_revision()
     migrations = tmp_path / "migrations"
     shutil.copytree(database_module.MIGRATIONS_DIR, migrations, ignore=shutil.ignore_patterns("__pycache__"))
     (migrations / "versions" / "9001_add_test_column.py").write_text(
         '"""test revision"""\n'
         "import sqlalchemy as sa\nfrom alembic import op\n\n"
-        "revision = '9001'\ndown_revision = '0001'\nbranch_labels = None\ndepends_on = None\n\n\n"
+        f"revision = '9001'\ndown_revision = '{head}'\nbranch_labels = None\ndepends_on = None\n\n\n"
         "def upgrade() -> None:\n"
         "    with op.batch_alter_table('estates') as batch:\n"
         "        batch.add_column(sa.Column('test_note', sa.Text(), nullable=True))\n\n\n"
