@@ -38,6 +38,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "请检查数据文件夹中 logs 文件夹的权限。",
             file=sys.stderr,
         )
+        # Without it Python prints every warning to stderr, in English and unmasked: the clerk was told instead.
+        logging.getLogger().addHandler(logging.NullHandler())
     log.info("%s %s starting: %s", APP_TITLE, __version__, " ".join(sys.argv[1:]) if argv is None else argv)
     # Before anything makes a temporary file: a killed export's rows stay in the data folder, not the system's.
     with temporary_files_in(paths.temp):
@@ -49,7 +51,7 @@ def _run(args: argparse.Namespace, paths: DataPaths, *, gui: bool) -> int:
 
     def open_services() -> Services:
         return Services.build(
-            open_database(url, backup_dir=paths.backups),
+            open_database(url, backup_dir=paths.backups, read_only=bool(getattr(args, "read_only", False))),
             mapping_file=paths.import_mappings,
             settings_file=paths.settings,
             backup_dir=paths.backups,

@@ -78,8 +78,17 @@ class DataPaths:
         return self.root / "demo"
 
     def ensure(self) -> None:
-        for folder in (self.root, self.backups, self.logs):
-            folder.mkdir(parents=True, exist_ok=True)
+        """The data folder, made if need be, with its backups and logs folders where they can be made.
+
+        A data folder that cannot be written (a read-only share) is still used as it is: its archive
+        opens read-only, the log says it cannot be written, and no backup is taken into it.
+        """
+        self.root.mkdir(parents=True, exist_ok=True)
+        for folder in (self.backups, self.logs):
+            try:
+                folder.mkdir(exist_ok=True)
+            except OSError as exc:
+                log.info("cannot make %s: %s", folder, exc)
 
 
 @contextmanager

@@ -9,11 +9,13 @@ from datetime import date
 from typing import TextIO
 
 from putuo_community import APP_TITLE, __version__
+from putuo_community.cli.attachments import add_attachment_commands, run_attach, run_attachments
+from putuo_community.cli.calendar import add_calendar_commands, calendar_writes, run_calendar
 from putuo_community.cli.common import ProgressLine, street_id_of
 from putuo_community.cli.exporting import add_export_commands, run_dossier, run_export
 from putuo_community.cli.importing import add_import_commands, run_batches, run_import, run_template, run_undo
 from putuo_community.cli.maintenance import add_maintenance_commands, run_backup, run_backups, run_check, run_restore
-from putuo_community.domain.errors import UserError
+from putuo_community.domain.errors import ReadOnlyDatabase, UserError
 from putuo_community.domain.registers import get_register
 from putuo_community.services import Services
 from putuo_community.services.integrity import refusal_message
@@ -37,6 +39,12 @@ def _common_options(parser: argparse.ArgumentParser, *, top_level: bool) -> None
     )
     parser.add_argument(
         "--db", metavar="URL", default=default, help="另一个数据库的地址，例如 postgresql+psycopg://user@host/putuo"
+    )
+    parser.add_argument(
+        "--read-only",
+        action="store_true",
+        default=False if top_level else argparse.SUPPRESS,
+        help="以只读方式打开数据库：可以查看、导出和打印，不能修改（数据库文件或文件夹不可写入时自动如此）",
     )
 
 
@@ -70,6 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_import_commands(commands, common)
     add_export_commands(commands, common)
     add_maintenance_commands(commands, common)
+    add_attachment_commands(commands, common)
+    add_calendar_commands(commands, common)
     return parser
 
 
@@ -94,9 +104,17 @@ def run_command(args: argparse.Namespace, open_services: ServicesFactory, *, out
         "backups": run_backups,
         "restore": run_restore,
         "check": run_check,
+        "attach": run_attach,
+        "attachments": run_attachments,
+        "calendar": run_calendar,
     }
     services = open_services()
     try:
+        reason = services.database.read_only_reason
+        if reason is not None and _writes(args):
+            raise ReadOnlyDatabase(reason)  # before a file is read or a backup taken: nothing is begun
+        if reason is not None and not getattr(args, "read_only", False):
+            print(f"注意：数据库以只读方式打开（{reason}），可以查看、导出和打印，不能修改。", file=sys.stderr)
         if _writes(args):
             # A damaged file is not written to (it would spread the damage): checked before each write.
             problems = services.integrity.guard()
@@ -113,7 +131,9 @@ def _writes(args: argparse.Namespace) -> bool:
     """Whether the command writes to the archive (an import preview does not)."""
     if args.command == "import":
         return not args.dry_run
-    return args.command in ("demo", "undo", "restore")
+    if args.command == "calendar":
+        return calendar_writes(args)
+    return args.command in ("demo", "undo", "restore", "attach")
 
 
 def _keep_todays_backup(services: Services) -> None:

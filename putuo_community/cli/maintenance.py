@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from putuo_community.cli.attachments import print_attachment_check
 from putuo_community.cli.common import ProgressLine
 from putuo_community.domain.errors import UserError
 from putuo_community.services import Services
@@ -78,7 +79,7 @@ def run_check(args: argparse.Namespace, services: Services, out: TextIO) -> int:
     problems = services.integrity.check()
     if not problems:
         print(f"数据库完好：{services.database_name}（已核对每一页、索引、引用和变更记录链）", file=out)
-        return EXIT_OK
+        return print_attachment_check(services.integrity.check_attachments(), out)
     print(f"数据库有问题：{services.database_name}", file=out)
     for problem in problems:
         print(f"  {problem}", file=out)

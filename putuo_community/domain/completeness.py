@@ -24,13 +24,15 @@ class DossierFacts:
     committee_expected: bool = False  # an 业主大会 exists or formation is due
     current_term_end: date | None = None
     current_term_filed: bool = False
+    # A scan of the 备案证明 is attached to the current term (not in the bin): the filing is on file.
+    current_term_certificate: bool = False
     member_count: int = 0
     contract_end: date | None = None  # current service contract; None if none
     management_mode: str | None = None
     latest_fund_on: date | None = None
     lift_count: int = 0
     lifts_unassessed: int = 0  # in service ≥ 15 years without an assessment
-    attachment_count: int = 0
+    attachment_count: int = 0  # attachments in the dossier, not those in the bin
     last_change_on: date | None = None
 
 
@@ -49,7 +51,7 @@ def _committee_gaps(facts: DossierFacts, today: date) -> list[Gap]:
     gaps = []
     if facts.current_term_end < today:
         gaps.append(Gap("业委会", f"业委会任期已于{facts.current_term_end.isoformat()}届满，未登记新一届", True))
-    if not facts.current_term_filed:
+    if not (facts.current_term_filed or facts.current_term_certificate):
         gaps.append(Gap("业委会", "现任业委会未登记备案"))
     if facts.member_count < 3:
         gaps.append(Gap("业委会", f"业委会委员不足3人（现登记{facts.member_count}人）"))

@@ -40,6 +40,17 @@ class DamagedDatabase(EnvironmentProblem):
     """The database file failed SQLite's check: nothing more is written to it until it is restored."""
 
 
+class ReadOnlyDatabase(EnvironmentProblem):
+    """The database was opened read-only (asked for, or its file or folder cannot be written): no write begins.
+
+    `reason` says why it was opened so ("数据库所在的文件夹没有写入权限"); the message, what was refused.
+    """
+
+    def __init__(self, reason: str, message: str | None = None) -> None:
+        super().__init__(message or f"数据库以只读方式打开（{reason}），不能保存修改。")
+        self.reason = reason
+
+
 class NewerSchema(EnvironmentProblem):
     """The database was written by a newer version of the program."""
 

@@ -8,10 +8,12 @@ from decimal import Decimal
 from typing import Any
 
 from putuo_community.domain.committee import term_length_problem
-from putuo_community.domain.credit import Band
+from putuo_community.domain.credit import entry_problems as credit_entry_problems
 from putuo_community.domain.credit_code import credit_code_problem
 from putuo_community.domain.errors import FieldProblem, ValidationReport
 from putuo_community.domain.fields import Field, FieldType, Register
+from putuo_community.domain.registers import REGISTERS
+from putuo_community.domain.registers.votes import VOTE_COLUMNS, limit_problems
 
 RecordCheck = Callable[[Mapping[str, Any]], list[FieldProblem]]
 
@@ -89,7 +91,8 @@ def validate_record(register: Register, values: Mapping[str, Any], *, partial: b
         message = field_problem(field, values.get(field.key))
         if message:
             problems.append(FieldProblem(field.key, field.label, message))
-    if not problems:
+    # Rules across fields need the whole record: for a partial change the service checks them on the merged record.
+    if not problems and not partial:
         problems.extend(record_problems(register, values))
     return ValidationReport(tuple(problems))
 
@@ -131,39 +134,23 @@ def _term_length(values: Mapping[str, Any]) -> list[FieldProblem]:
 
 
 def _credit_dates(values: Mapping[str, Any]) -> list[FieldProblem]:
-    problems = []
-    act, found, scored = (
-        values.get("act_on"),
-        values.get("discovered_on"),
-        values.get("scored_on"),
-    )
-    if isinstance(act, date) and isinstance(found, date) and found < act:
-        problems.append(FieldProblem("discovered_on", "发现日期", "早于行为发生日期"))
-    if isinstance(act, date) and isinstance(scored, date) and scored < act:
-        problems.append(FieldProblem("scored_on", "记分日期", "早于行为发生日期"))
-    band, points = values.get("band"), values.get("points")
-    if isinstance(band, str) and band != "业绩" and isinstance(points, int):
-        expected = Band.from_label(band).points
-        if points != expected:
-            problems.append(FieldProblem("points", "分值", f"“{band}”失信行为记{expected}分，不是{points}分"))
-    if values.get("subject") == "项目经理" and values.get("manager_id") is None:
-        problems.append(FieldProblem("manager_id", "项目经理", "记分对象为项目经理时必填"))
-    return problems
+    # The credit rules (discovery within a year, points of the band, correction, objection) are the domain's.
+    return credit_entry_problems(values)
 
 
-def _vote_counts(values: Mapping[str, Any]) -> list[FieldProblem]:
-    problems = []
-    pairs = (
-        ("agree_owners", "voting_owners", "同意人数", "参与表决人数"),
-        ("voting_owners", "households", "参与表决人数", "单元户数"),
-        ("agree_area", "voting_area", "同意面积", "参与表决面积"),
-        ("voting_area", "total_area", "参与表决面积", "单元专有面积"),
-    )
-    for part, whole, part_label, whole_label in pairs:
-        a, b = values.get(part), values.get(whole)
-        if a is not None and b is not None and a > b:
-            problems.append(FieldProblem(part, part_label, f"不能大于{whole_label}"))
-    return problems
+def _vote_counts(register_key: str) -> RecordCheck:
+    """No count above the whole it is part of (同意 ≤ 参与 ≤ 总数), for the votes the register keeps."""
+    column = VOTE_COLUMNS[register_key]
+
+    def check(values: Mapping[str, Any]) -> list[FieldProblem]:
+        register = REGISTERS[register_key]
+        return [
+            FieldProblem(key, register.field(key).label, message)
+            for vote in column.votes
+            for key, message in limit_problems(vote, register, values)
+        ]
+
+    return check
 
 
 _RECORD_CHECKS: dict[str, tuple[RecordCheck, ...]] = {
@@ -171,12 +158,14 @@ _RECORD_CHECKS: dict[str, tuple[RecordCheck, ...]] = {
     "committee_terms": (
         _dates_in_order("start_on", "end_on", "任期届满"),
         _term_length,
+        _vote_counts("committee_terms"),
     ),
+    "committee_activities": (_vote_counts("committee_activities"),),
     "contracts": (_dates_in_order("start_on", "end_on", "结束日期"),),
     "credit_events": (_credit_dates,),
-    "projects": (_dates_in_order("started_on", "completed_on", "竣工日期"),),
+    "projects": (_dates_in_order("started_on", "completed_on", "竣工日期"), _vote_counts("projects")),
     "lift_projects": (
-        _vote_counts,
+        _vote_counts("lift_projects"),
         _dates_in_order("started_on", "completed_on", "竣工日期"),
     ),
     "committee_members": (_dates_in_order("joined_on", "left_on", "离任日期"),),

@@ -18,7 +18,7 @@ _AREA_QUANTUM = Decimal("0.01")  # areas are registered to 0.01 ㎡
 
 class VoteRule(Enum):
     GENERAL = "一般事项"
-    MAJOR = "重大事项"  # 筹集/使用维修资金, 改建重建, 改变共有部分用途
+    MAJOR = "重大事项"  # 第278条 (六)–(八): 筹集维修资金, 改建重建, 改变共有部分用途或经营
     LIFT_ADDITION = "加装电梯"
     FULL_SET_START = "成套改造启动"
     FULL_SET_SIGNING = "成套改造协议生效"
@@ -95,6 +95,13 @@ class CountOutcome:
     required: Decimal | int  # the least value that passes
     margin: Decimal | int  # value − required: ≥ 0 passed, negative = short by −margin
     passed: bool
+    household: bool = False  # counted in households (成套改造), not owners
+
+    @property
+    def unit(self) -> str:
+        if self.measure == AREA:
+            return "㎡"
+        return "户" if self.household else "人"
 
     @property
     def threshold_text(self) -> str:
@@ -109,6 +116,21 @@ class VoteResult:
     participation: tuple[CountOutcome, ...]
     agreement: tuple[CountOutcome, ...]
     summary: str
+
+    @property
+    def outcomes(self) -> tuple[CountOutcome, ...]:
+        return self.participation + self.agreement
+
+    @property
+    def cited(self) -> tuple[Rule, ...]:
+        return rules_cited(self.rule)
+
+
+def rules_cited(rule: VoteRule) -> tuple[Rule, ...]:
+    """Every rule a vote under `rule` applies: an 业主大会's participation threshold, then the matter's own rule
+    (the 加装电梯 rule states its own participation; 成套改造 counts households only)."""
+    assembly = rule in (VoteRule.GENERAL, VoteRule.MAJOR)
+    return ((rules.VOTE_PARTICIPATION,) if assembly else ()) + (rule.rule_ref,)
 
 
 @dataclass(frozen=True)
@@ -152,12 +174,14 @@ def _area_quantum(*values: Decimal) -> Decimal:
     return Decimal(1).scaleb(finest)
 
 
-def _count_owners(label: str, value: int, base: int, threshold: Fraction, strict: bool) -> CountOutcome:
+def _count_owners(
+    label: str, value: int, base: int, threshold: Fraction, strict: bool, household: bool = False
+) -> CountOutcome:
     target = threshold * base
     required = math.floor(target) + 1 if strict else math.ceil(target)
     if base == 0:
         required = 1  # nobody to count against: nothing passes, and the margin must say so
-    return _outcome(label, OWNERS, value, base, threshold, strict, required)
+    return _outcome(label, OWNERS, value, base, threshold, strict, required, household)
 
 
 def _count_area(label: str, value: Decimal, base: Decimal, threshold: Fraction, strict: bool) -> CountOutcome:
@@ -179,6 +203,7 @@ def _outcome(
     threshold: Fraction,
     strict: bool,
     required: Decimal | int,
+    household: bool = False,
 ) -> CountOutcome:
     # Decided by exact comparison; `required` is the least passing value on the input's grid,
     # so `margin >= 0` agrees with `passed`.
@@ -194,6 +219,7 @@ def _outcome(
         required=required,
         margin=value - required,
         passed=passed,
+        household=household,
     )
 
 
@@ -224,7 +250,7 @@ def evaluate_vote(tally: VoteTally, rule: VoteRule) -> VoteResult:
     if spec.participation is None:  # 成套改造: share of all households, no participation rule
         label = "签约户数" if rule is VoteRule.FULL_SET_SIGNING else "同意户数"
         agreement: tuple[CountOutcome, ...] = (
-            _count_owners(label, tally.agree_owners, tally.total_owners, spec.agreement, spec.strict),
+            _count_owners(label, tally.agree_owners, tally.total_owners, spec.agreement, spec.strict, household=True),
         )
     else:
         if tally.total_area <= 0:
@@ -247,3 +273,101 @@ def evaluate_vote(tally: VoteTally, rule: VoteRule) -> VoteResult:
     if household:
         summary += "（按户数计，不计面积）"
     return VoteResult(rule, rule.rule_ref, passed, participation, agreement, summary)
+
+
+# -- how a result reads -------------------------------------------------------------------------
+
+
+def quantity_text(outcome: CountOutcome, amount: Decimal | int) -> str:
+    """An amount of the outcome's measure as a clerk writes it: 6,000.00 ㎡, 3 人, 40 户."""
+    if outcome.measure == AREA:
+        shown = Decimal(amount)
+        exponent = shown.as_tuple().exponent
+        if isinstance(exponent, int) and exponent > -2:
+            shown = shown.quantize(_AREA_QUANTUM)
+        return f"{shown:,} ㎡"
+    return f"{amount:,} {outcome.unit}"
+
+
+def margin_text(outcome: CountOutcome) -> str:
+    """By how much a count passed or failed: 面积差 0.01 ㎡, 人数超 3 人, 户数恰好达到."""
+    word = "面积" if outcome.measure == AREA else ("户数" if outcome.household else "人数")
+    if not outcome.passed:
+        return f"{word}差 {quantity_text(outcome, -outcome.margin)}"
+    if outcome.margin == 0:
+        return f"{word}恰好达到"
+    return f"{word}超 {quantity_text(outcome, outcome.margin)}"
+
+
+def required_text(outcome: CountOutcome) -> str:
+    """The threshold and the least count that meets it: 达2/3，至少 6,000.00 ㎡."""
+    return f"{outcome.threshold_text}，至少 {quantity_text(outcome, outcome.required)}"
+
+
+def shortfall_text(result: VoteResult) -> str:
+    """Each count that fell short and by how much ("" when the vote passed)."""
+    household = _SPECS[result.rule].participation is None
+    return "；".join(_phrase(o, household) for o in result.outcomes if not o.passed)
+
+
+def verdict_text(result: VoteResult) -> str:
+    """A result in one line, for a table cell: 通过（rule）, or 未通过（rule）：each count that fell short."""
+    title = result.rule_ref.title
+    if result.passed:
+        return f"通过（{title}）"
+    return f"未通过（{title}）：{shortfall_text(result)}"
+
+
+# -- the matters of 民法典 第278条 ----------------------------------------------------------------
+
+_ITEM_NUMERALS = "一二三四五六七八九"
+
+
+@dataclass(frozen=True)
+class Matter:
+    """One of the matters 第278条 第一款 lists for the owners to decide together."""
+
+    item: int  # 1–9: the 项 of 第278条 第一款
+    label: str  # the short name a register stores
+    text: str  # the article's own words
+
+    @property
+    def rule(self) -> VoteRule:
+        # 第六至八项 need 3/4 of the participating area and owners; the rest more than half.
+        return VoteRule.MAJOR if self.item in (6, 7, 8) else VoteRule.GENERAL
+
+    @property
+    def title(self) -> str:
+        """（六）筹集建筑物及其附属设施的维修资金."""
+        return f"（{_ITEM_NUMERALS[self.item - 1]}）{self.text}"
+
+
+MATTERS: tuple[Matter, ...] = (
+    Matter(1, "议事规则", "制定和修改业主大会议事规则"),
+    Matter(2, "管理规约", "制定和修改管理规约"),
+    Matter(3, "选举或更换业委会", "选举业主委员会或者更换业主委员会成员"),
+    Matter(4, "选聘解聘物业", "选聘和解聘物业服务企业或者其他管理人"),
+    Matter(5, "使用维修资金", "使用建筑物及其附属设施的维修资金"),
+    Matter(6, "筹集维修资金", "筹集建筑物及其附属设施的维修资金"),
+    Matter(7, "改建重建", "改建、重建建筑物及其附属设施"),
+    Matter(8, "改变共有部分用途或经营", "改变共有部分的用途或者利用共有部分从事经营活动"),
+    Matter(9, "其他共有和共同管理事项", "有关共有和共同管理权利的其他重大事项"),
+)
+MATTERS_BY_LABEL: dict[str, Matter] = {m.label: m for m in MATTERS}
+ELECTION = MATTERS_BY_LABEL["选举或更换业委会"]
+# Other ways registers name a matter: the article's words, and what clerks write.
+MATTER_SYNONYMS: tuple[tuple[str, str], ...] = (
+    *((m.text, m.label) for m in MATTERS),
+    *((m.title, m.label) for m in MATTERS),
+    ("选举业委会", ELECTION.label),
+    ("换届选举", ELECTION.label),
+    ("更换业委会成员", ELECTION.label),
+    ("选聘物业", "选聘解聘物业"),
+    ("解聘物业", "选聘解聘物业"),
+    ("更换物业", "选聘解聘物业"),
+    ("选聘物业服务企业", "选聘解聘物业"),
+    ("动用维修资金", "使用维修资金"),
+    ("续筹维修资金", "筹集维修资金"),
+    ("改变共有部分用途", "改变共有部分用途或经营"),
+    ("利用共有部分经营", "改变共有部分用途或经营"),
+)

@@ -30,6 +30,7 @@ from putuo_community.gui.i18n import translator
 from putuo_community.gui.models import Column, RowSortProxy, RowTableModel, native_sort_value
 from putuo_community.gui.widgets import make_table_view, size_columns
 from putuo_community.gui.worker import BackgroundRunner, Task
+from putuo_community.gui.write_access import WriteAccess
 from putuo_community.services import Record, Services
 from putuo_community.services.change_log import Change, HistoryFilter
 
@@ -78,10 +79,12 @@ class HistoryView(QWidget):
         register: str | None = None,
         record_id: int | None = None,
         parent: QWidget | None = None,
+        writes: WriteAccess | None = None,
     ) -> None:
         super().__init__(parent)
         self.services = services
         self.runner = runner
+        self.writes = writes if writes is not None else WriteAccess(services, self)
         self.estate_id = estate_id
         self.fixed_register = register
         self.record_id = record_id
@@ -109,6 +112,7 @@ class HistoryView(QWidget):
         self.undo_button.setToolTip(self.tr("撤销所选行所在的整次保存或导入；之后有人改过这些记录时会拒绝"))
         self.undo_button.setEnabled(False)
         self.undo_button.clicked.connect(self.undo_selected)
+        self.writes.changed.connect(self._row_changed)
 
         filters = QHBoxLayout()
         filters.addWidget(QLabel(self.tr("从"), self))
@@ -203,7 +207,8 @@ class HistoryView(QWidget):
 
     def _row_changed(self, *_args: object) -> None:
         change = self.selected_change()
-        self.undo_button.setEnabled(change is not None and not change.batch_undone and change.batch_kind != "撤销")
+        undoable = change is not None and not change.batch_undone and change.batch_kind != "撤销"
+        self.writes.follow(self.undo_button, undoable)
 
     def undo_selected(self) -> Task | None:
         change = self.selected_change()
@@ -251,9 +256,11 @@ def _date(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
 
 
-def open_record_history(services: Services, runner: BackgroundRunner, record: Record, parent: QWidget) -> HistoryView:
+def open_record_history(
+    services: Services, runner: BackgroundRunner, record: Record, parent: QWidget, *, writes: WriteAccess | None = None
+) -> HistoryView:
     """The whole history of one record, in a small window of its own."""
-    view = HistoryView(services, runner, register=record.register, record_id=record.id, parent=parent)
+    view = HistoryView(services, runner, register=record.register, record_id=record.id, parent=parent, writes=writes)
     view.setWindowFlag(Qt.WindowType.Window)
     view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     view.setWindowTitle(

@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor
 from putuo_community.domain.committee import TermState
 from putuo_community.domain.credit import WarningLevel
 from putuo_community.domain.fields import Register
+from putuo_community.domain.registers.votes import VOTE_COLUMNS, Verdict
 from putuo_community.gui.i18n import translator
 from putuo_community.gui.list_model import ListColumn, field_column
 from putuo_community.services.listing import DISSOLVED, FORMATION_DUE, Assessment, ListRow
@@ -200,6 +201,31 @@ def _street_column() -> ListColumn:
     return ListColumn("street", _tr("街镇"), lambda r: str(r.computed.get("street") or ""), _value("street"))
 
 
+def _vote_column(register_key: str) -> ListColumn:
+    """A record's vote judged from its counts: 通过 / 未通过 and why; every count and the rule in the tooltip."""
+    declared = VOTE_COLUMNS[register_key]
+
+    def verdict(row: ListRow) -> Verdict | None:
+        value = row.computed.get(declared.key)
+        return value if isinstance(value, Verdict) else None
+
+    def foreground(row: ListRow) -> QColor | None:
+        found = verdict(row)
+        if found is None or found.passed:
+            return None
+        return ALERT if found.passed is False else WARNING_TEXT
+
+    return ListColumn(
+        declared.key,
+        declared.header,  # declared once, as the dossier prints it
+        lambda r: getattr(verdict(r), "text", ""),
+        lambda r: getattr(verdict(r), "text", None),
+        tooltip=lambda r: getattr(verdict(r), "detail", ""),
+        foreground=foreground,
+        width_chars=28,
+    )
+
+
 def list_columns(register: Register) -> list[ListColumn]:
     """Every column a register's list can show, in their default order."""
     fields = [field_column(register, f.key) for f in register.columns]
@@ -241,9 +267,12 @@ def list_columns(register: Register) -> list[ListColumn]:
             _committee_column("term_state", _tr("状态")),
             _days_column(),
             *fields[1:],
+            _vote_column(key),
         ]
     if key == "lift_projects":
-        return [_street_column(), *fields]
+        return [_street_column(), *fields, _vote_column(key)]
+    if key == "projects":
+        return [*fields, _vote_column(key)]
     return fields
 
 

@@ -28,6 +28,7 @@ from putuo_community.domain.registers import COMMITTEE_TERMS, COMPANIES, LIFT_PR
 from putuo_community.gui.backup_actions import BackupActions
 from putuo_community.gui.changes import ChangeHub
 from putuo_community.gui.dialogs import RecordDialog
+from putuo_community.gui.dialogs.credit_settings_dialog import add_credit_tools
 from putuo_community.gui.dialogs.slot import DialogSlot
 from putuo_community.gui.estate_window import EstateWindow
 from putuo_community.gui.first_start import FirstStartPanel
@@ -43,6 +44,7 @@ from putuo_community.gui.reminder_feed import ReminderFeed
 from putuo_community.gui.settings_dialog import FontDialog
 from putuo_community.gui.widgets import enlarged_font
 from putuo_community.gui.worker import BackgroundRunner, Progress
+from putuo_community.gui.write_access import WriteAccess, read_only_notice, read_only_notice_tip
 from putuo_community.services import Record, Services
 from putuo_community.services.workspace import open_demo
 
@@ -94,14 +96,20 @@ class MainWindow(QMainWindow):
         self.settings = settings if settings is not None else window_settings()
         self.remember_state = remember_state  # False for smoke runs: they must not change the user's profile
         self.runner = BackgroundRunner(self)
-        self.context = PageContext(services, self.runner)
+        # Read-only (asked for, or the file cannot be written) or found damaged: every write control follows it.
+        self.write_access = WriteAccess(services, self)
+        self.context = PageContext(services, self.runner, self.write_access)
         # Every committed write reaches the pages, which update what they show of it: no F5 needed.
         self.change_hub = ChangeHub(services.changes, self)
         self.reminder_feed = ReminderFeed(services, self.runner, self)
         self.backup_actions = BackupActions(services, self.runner, self)
         self.change_hub.changed.connect(self.reminder_feed.apply_changes)
         title = self.tr("{app} — {database}").format(app=APP_TITLE, database=self.database_title())
-        self.setWindowTitle(self.tr("{title}（演示数据）").format(title=title) if demo else title)
+        if demo:
+            title = self.tr("{title}（演示数据）").format(title=title)
+        if services.read_only:
+            title = self.tr("{title}（只读）").format(title=title)
+        self.setWindowTitle(title)
         self.setMinimumSize(QSize(640, 440))  # fits 1366×768 at 150 % (911×512 logical)
 
         self.pages: dict[str, Page] = {}
@@ -111,7 +119,9 @@ class MainWindow(QMainWindow):
         self.navigation.setObjectName("navigation")
         self.navigation.setAccessibleName(self.tr("导航"))
         self._build_pages()
-        self.first_start = FirstStartPanel(demo_available=demo_folder is not None and not demo, parent=self)
+        # The demo is built in the data folder: not from an archive opened read-only.
+        demo_available = demo_folder is not None and not demo and not services.read_only
+        self.first_start = FirstStartPanel(demo_available=demo_available, parent=self)
         self.first_start.import_requested.connect(self.start_import)
         self.first_start.new_estate_requested.connect(self.new_estate)
         self.first_start.demo_requested.connect(self.open_demo)
@@ -135,18 +145,24 @@ class MainWindow(QMainWindow):
         self.overdue_label.setToolTip(self.tr("打开提醒（Ctrl+{number}）").format(number=shortcut))
         self.overdue_label.linkActivated.connect(self._overdue_clicked)
         self.overdue_label.hide()
+        self.read_only_label = read_only_notice(self)
         self.statusBar().addWidget(self.count_label, 1)
         self.statusBar().addPermanentWidget(self.overdue_label)
+        self.statusBar().addPermanentWidget(self.read_only_label)
         self.statusBar().addPermanentWidget(self.database_label)
         self.reminder_feed.updated.connect(self._show_overdue_count)
         self.backup_actions.daily_done.connect(self._daily_backup_done)
         self.backup_actions.damaged.connect(self._show_damaged)
+        self.backup_actions.damaged.connect(self.write_access.recheck)
+        self.write_access.changed.connect(self._writes_changed)
+        self._writes_changed()
 
         self._restore_state()
         self.navigation.setCurrentRow(0)
         self._load_streets()
         self.pages["estates"].loaded.connect(self._start_reminders, Qt.ConnectionType.SingleShotConnection)
         self.change_hub.changed.connect(self._estates_may_have_changed)
+        self.change_hub.changed.connect(self._restored)
         self._count_estates()
         app = QApplication.instance()
         if app is not None:
@@ -215,6 +231,11 @@ class MainWindow(QMainWindow):
             if not self.backup_actions.available:
                 action.setStatusTip(self.tr("数据库在服务器上，由服务器管理员负责备份和恢复"))
             file_menu.addAction(action)
+        refusal = self.services.writes_refused
+        if self.services.read_only and refusal is not None:  # a backup to a file of the clerk's choice still works
+            self.restore_action.setEnabled(False)
+            self.restore_action.setStatusTip(refusal)
+            self.restore_action.setToolTip(refusal)
         file_menu.addSeparator()
         quit_action = QAction(self.tr("退出(&X)"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -246,6 +267,7 @@ class MainWindow(QMainWindow):
         self.font_action.setStatusTip(self.tr("选择打印小区档案（PDF）所用的字体"))
         self.font_action.triggered.connect(self.open_font_dialog)
         tools_menu.addAction(self.font_action)
+        add_credit_tools(self, tools_menu, self.services, self.write_access)  # 信用预警设置, 法定节假日安排
 
         help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
         about_action = QAction(self.tr("关于(&A)"), self)
@@ -326,6 +348,22 @@ class MainWindow(QMainWindow):
         )
         self.database_label.setStyleSheet(f"color: {OVERDUE_COLOUR.name()};")
 
+    def _writes_changed(self) -> None:
+        """Writes were found refused (a damaged file) or allowed again (after a restore)."""
+        for button in (self.first_start.import_button, self.first_start.new_button):
+            self.write_access.follow(button)
+        refusal = self.write_access.refusal
+        self.read_only_label.setVisible(self.write_access.read_only)
+        if refusal is not None:
+            self.read_only_label.setToolTip(read_only_notice_tip(refusal))
+        elif self.database_label.styleSheet():  # a restore mended the damaged archive
+            self.database_label.setText(self.tr("数据库：{name}").format(name=self.services.database_name))
+            self.database_label.setStyleSheet("")
+
+    def _restored(self, changes: Changes) -> None:
+        if changes.everything:
+            self.write_access.recheck()
+
     def _daily_backup_done(self, text: str) -> None:
         if text:
             self.statusBar().showMessage(text, DAILY_BACKUP_MESSAGE_MS)
@@ -337,7 +375,7 @@ class MainWindow(QMainWindow):
         """The estate's own window, at `section`; one window per estate, raised if already open."""
         window = self.estate_windows.get(estate_id)
         if window is None:
-            window = EstateWindow(self.services, estate_id, section=section)
+            window = EstateWindow(self.services, estate_id, section=section, writes=self.write_access)
             window.destroyed.connect(functools.partial(self._forget_estate_window, estate_id))
             self.estate_windows[estate_id] = window
             window.show()

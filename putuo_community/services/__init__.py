@@ -26,8 +26,10 @@ from putuo_community.services.summary import SummaryService
 from putuo_community.storage.database import Database
 
 if TYPE_CHECKING:
+    from putuo_community.services.attachments import AttachmentService
     from putuo_community.services.dossier import DossierService
     from putuo_community.services.listing import ListingService
+    from putuo_community.services.votes import VoteService
 
 
 def current_user() -> str:
@@ -78,7 +80,7 @@ class Services:
         who = user or current_user()
         mappings = MappingStore(mapping_file) if mapping_file is not None else None
         settings = UserSettings(settings_file, changes=database.changes)
-        credit = CreditService(database)
+        credit = CreditService(database, user=who)
         backups = BackupService(database, backup_dir)
         return cls(
             database=database,
@@ -109,6 +111,19 @@ class Services:
 
         return DossierService(self.database, self.credit, font=self.settings.dossier_font())
 
+    @functools.cached_property
+    def votes(self) -> VoteService:
+        from putuo_community.services.votes import VoteService
+
+        return VoteService(self.database)
+
+    @functools.cached_property
+    def attachments(self) -> AttachmentService:
+        """Scans in the dossiers, their files stored beside the archive (see services/attachments.py)."""
+        from putuo_community.services.attachments import AttachmentService
+
+        return AttachmentService(self.database, user=self.records.user)
+
     @property
     def changes(self) -> ChangeBus:
         """Every committed write's `Changes`, for the views to follow."""
@@ -117,6 +132,17 @@ class Services:
     @property
     def database_name(self) -> str:
         return self.database.display_name
+
+    @property
+    def read_only(self) -> bool:
+        """The archive was opened read-only (asked for, or its file or folder cannot be written)."""
+        return self.database.read_only
+
+    @property
+    def writes_refused(self) -> str | None:
+        """Why nothing may be written now, as the clerk is told (opened read-only, or found damaged);
+        None when writes are allowed. Every write is refused with this reason by the database as well."""
+        return self.database.writes_refused
 
     def close(self) -> None:
         self.database.dispose()

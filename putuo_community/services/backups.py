@@ -21,7 +21,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from putuo_community.domain.changes import Changes
-from putuo_community.domain.errors import UserError
+from putuo_community.domain.errors import ReadOnlyDatabase, UserError
+from putuo_community.storage import attachment_backups
 from putuo_community.storage.backups import BackupContents, BadBackup, copy_database, read_contents, restore_database
 
 __all__ = ["Backup", "BackupContents", "BackupService", "BadBackup", "describe_backup"]
@@ -105,21 +106,35 @@ class BackupService:
         self, *, out: Path | None = None, label: str = "manual", progress: Progress | None = None, check: bool = True
     ) -> Path:
         """A backup now, into `out` or the backups folder; returns its path. With `check` off, a damaged
-        archive is copied as it is (kept before a restore replaces it)."""
+        archive is copied as it is (kept before a restore replaces it).
+
+        An archive opened read-only is copied only to `out`: nothing is written into its data folder.
+        """
         live = self._live_file()
+        reason = self.database.read_only_reason
         if out is None:
             if self.folder is None:
                 raise UserError("没有设定备份文件夹，请用 --out 指定备份文件。")
-            self.folder.mkdir(parents=True, exist_ok=True)
+            if reason is not None:
+                raise ReadOnlyDatabase(
+                    reason,
+                    f"数据库以只读方式打开（{reason}），不向数据文件夹写入备份；"
+                    "请另选保存位置（命令行用 --out 指定，例如 U 盘上的文件）。",
+                )
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise UserError(f"无法建立备份文件夹“{self.folder}”：{exc.strerror or exc}") from exc
             out = self._new_name(label)
         elif not out.parent.is_dir():
             raise UserError(f"备份文件所在的文件夹不存在：{out.parent}")
         elif out.resolve() == live.resolve():
             raise UserError("备份文件不能是数据库本身。")
         try:
-            copy_database(live, out, progress=progress, check=check)
+            copy_database(live, out, progress=progress, check=check, read_only=reason is not None)
         except OSError as exc:
             raise UserError(f"无法写入备份文件“{out.name}”：{exc.strerror or exc}（磁盘是否已满？）") from exc
+        attachment_backups.save_for_backup(self.database, out)  # the files it names, into attachments/ beside it
         log.info("backup %s taken: %s", label, out.name)
         if out.parent == self.folder:
             self.prune()
@@ -129,14 +144,20 @@ class BackupService:
         """The backup taken before an operation that rewrites much of the archive (import, undo, restore …).
 
         Nothing on a server, nothing without a backups folder, nothing for an archive with no records yet.
+        An archive opened read-only refuses the operation here, before anything is copied.
         """
+        if self.database.read_only_reason is not None:
+            raise ReadOnlyDatabase(self.database.read_only_reason)
         if not self.available or self._is_empty():
             return None
         return self.backup(label=f"before-{operation}")
 
     def ensure_daily(self) -> Path | None:
-        """Today's backup, unless one was taken today already (or there is nothing, or nothing sound, to keep)."""
-        if not self.available or self.database.write_refusal is not None or self._is_empty():
+        """Today's backup, unless one was taken today already (or there is nothing, or nothing sound, to keep).
+
+        None for an archive opened read-only: it is not written to, so today's copy is the one already kept.
+        """
+        if not self.available or self.database.writes_refused is not None or self._is_empty():
             return None
         today = self.clock().date()
         if any(b.taken_at.date() == today for b in self.list()):
@@ -155,6 +176,8 @@ class BackupService:
                     removed.append(backup.path)
                 except OSError as exc:  # open in another program: try again next time
                     log.warning("could not remove old backup %s: %s", backup.path.name, exc)
+        if self.folder is not None:  # attachment files only the removed backups named go too, no others
+            attachment_backups.tidy_backup_store(self.database, self.folder)
         return tuple(removed)
 
     # -- restoring ---------------------------------------------------------------------------
@@ -167,6 +190,8 @@ class BackupService:
         Every open view hears that everything changed.
         """
         live = self._live_file()
+        if self.database.read_only_reason is not None:  # a damaged archive may be restored; a read-only one not
+            raise ReadOnlyDatabase(self.database.read_only_reason)
         if path.resolve() == live.resolve():
             raise UserError("不能用数据库本身作为备份来恢复。")
         contents = self.inspect(path)
@@ -179,8 +204,10 @@ class BackupService:
             saved = self.backup(label=label, check=not damaged)
         self.database.dispose()  # no pooled connection may hold the file while it is replaced
         restore_database(path, live, progress=progress)
+        self.database.wrote = True  # put in through the WAL: into the main file when the archive is closed
         self.database.write_refusal = None  # the backup was checked: the archive is sound again
         upgrade(self.database, self.folder)
+        attachment_backups.bring_back(self.database, path)  # every attachment file the restored archive names
         log.info("restored %s (%s records)", path.name, contents.records)
         self.database.changes.publish(Changes(everything=True, kind="恢复"))
         return saved

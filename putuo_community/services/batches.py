@@ -102,6 +102,8 @@ class BatchService:
                         f"{chain.describe_break(broken)}撤销只依据完好的变更记录，数据未改动。"
                         "请运行“检查”（check 命令），或恢复最近的备份。"
                     )
+            if any(r.register not in REGISTERS for r in rows):  # a district setting, kept outside the registers
+                raise UserError("设置的修改不能整批撤销，请在“工具”菜单的相应设置中改回原值。")
             writer = ChangeWriter(conn, user=self.user, kind="撤销", description=f"撤销：{batch.description}")
             restored = _revert_updates(conn, [r for r in rows if r.action == "修改"], writer)
             removed = _remove_created(conn, [r for r in rows if r.action == "新增"], writer)

@@ -19,7 +19,7 @@ from sqlalchemy import Connection, select
 from putuo_community.domain.fields import Field, FieldType, Register
 from putuo_community.domain.formatting import format_value, mask_personal
 from putuo_community.domain.registers import REGISTERS
-from putuo_community.services.history import HISTORY
+from putuo_community.services.history import HISTORY, SETTINGS_LABEL, SETTINGS_REGISTER
 from putuo_community.storage.database import Database
 from putuo_community.storage.schema import TABLES, change_batches
 
@@ -71,9 +71,10 @@ def change_from_row(row: Mapping[str, Any], titles: Mapping[tuple[str, int], str
         changed_at=row["changed_at"],
         user=row["user"] or "",
         action=row["action"],
-        register_label=register.label if register else row["register"],
+        register_label=register.label if register else _unlisted_label(row["register"]),
         record_title=row["record_title"] or "",
-        field_label=field.label if field is not None else "",
+        # A setting's rows name their item in words (there is no declaration to look it up in).
+        field_label=field.label if field is not None else ((row["field"] or "") if register is None else ""),
         old_value=old,
         new_value=new,
         batch_id=row.get("batch_id") or 0,
@@ -85,6 +86,10 @@ def change_from_row(row: Mapping[str, Any], titles: Mapping[tuple[str, int], str
         if row["action"] in SNAPSHOT_ACTIONS
         else 0,
     )
+
+
+def _unlisted_label(register_key: str) -> str:
+    return SETTINGS_LABEL if register_key == SETTINGS_REGISTER else register_key
 
 
 def _ref_text(field: Field, text: str, titles: Mapping[tuple[str, int], str]) -> str:

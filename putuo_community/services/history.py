@@ -24,6 +24,9 @@ from putuo_community.storage.schema import TABLES, change_batches, new_id, now
 HISTORY_KEY = "change_history"
 HISTORY = TABLES[HISTORY_KEY]
 BULK_HISTORY_ROWS = 200
+# The "register" of history rows about district settings (warning thresholds, the holiday calendar).
+SETTINGS_REGISTER = "app_settings"
+SETTINGS_LABEL = "系统设置"
 
 
 # One encoder for all snapshots: json.dumps with options would build a new one for every record.
@@ -209,6 +212,28 @@ class ChangeWriter:
             ]
         )
         self.changes.updated(register.key, (record_id,), new.keys(), (estate_id,))
+
+    def setting_changed(self, key: str, title: str, items: Mapping[str, tuple[str, str]]) -> None:
+        """History for a district setting (not a register): one row per item, label → (old, new) as text.
+
+        Rows are filed under SETTINGS_REGISTER with the setting's `title` as the record; views hear of `key`.
+        """
+        fixed = {
+            "batch_id": self.batch_id,
+            "changed_at": self._stamp.isoformat(sep=" "),
+            "user": self.user,
+            "action": "修改",
+            "register": SETTINGS_REGISTER,
+            "record_id": None,
+            "record_title": title[:200],
+            "estate_id": None,
+        }
+        rows = [
+            {**fixed, "field": label[:64], "old_value": old, "new_value": new} for label, (old, new) in items.items()
+        ]
+        if rows:
+            self._write(rows)
+        self.changes.setting(key)
 
     def deleted(self, register: Register, record_id: int, values: Mapping[str, Any]) -> None:
         self.deleted_many(register, [(record_id, values)])

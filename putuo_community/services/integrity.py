@@ -2,14 +2,17 @@
 
 A damaged file keeps being read as far as it can be (lists, reminders, a dossier may still help),
 but no write begins: writing into a damaged file spreads the damage. The way back is a restore
-of the newest sound backup.
+of the newest sound backup. The attachment files are checked too, each against the SHA-256 its
+record holds; a missing or changed one is reported (a restore brings it back from the backups).
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from putuo_community.domain.errors import UserError
+from putuo_community.services.attachments import AttachmentService, FileCheck
 from putuo_community.services.backups import Backup, BackupService
 from putuo_community.storage import chain
 from putuo_community.storage.database import Database
@@ -35,6 +38,16 @@ class IntegrityService:
         except UserError as error:
             return [error.message]
         return [] if broken is None else [chain.describe_break(broken)]
+
+    def check_attachments(self) -> FileCheck:
+        """Every attachment's file hashed against its record (`check` reports the first missing or changed
+        one), then stored files no record names any more tidied away (not on an archive that may not be written)."""
+        files = AttachmentService(self.database, user="check")
+        found = files.check_files()
+        tidied = files.tidy()
+        if tidied:
+            log.info("tidied %d attachment file(s) no record names", tidied)
+        return replace(found, tidied=tidied)
 
     def guard(self) -> list[str]:
         """The quick check before writing; on a damaged file, writes are refused from now on. Empty: sound."""

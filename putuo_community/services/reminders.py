@@ -19,7 +19,7 @@ from sqlalchemy import Column, ColumnElement, Connection, Select, Table, and_, f
 
 from putuo_community.domain import rules
 from putuo_community.domain.committee import formation_due_on, renewal_events, renewal_timeline
-from putuo_community.domain.credit import objection_deadline
+from putuo_community.domain.credit import CreditStatus, objection_accepted_on, objection_deadline, status_of_values
 from putuo_community.domain.dates import add_months, add_years
 from putuo_community.domain.fund import TOPUP_BELOW, needs_topup, topup_deadline
 from putuo_community.domain.lifts import (
@@ -29,6 +29,7 @@ from putuo_community.domain.lifts import (
     needs_assessment,
 )
 from putuo_community.domain.rules import Rule
+from putuo_community.services.workdays import load_calendar
 from putuo_community.storage.database import Database
 from putuo_community.storage.schema import TABLES
 
@@ -364,21 +365,37 @@ class _Scan:
 
     def credit(self) -> Iterator[Reminder]:
         events, companies = TABLES["credit_events"], TABLES["companies"]
-        columns = ("estate_id", "band", "points", "scored_on", "objection", "objection_filed_on", "corrected_on")
+        columns = (
+            "estate_id",
+            "band",
+            "points",
+            "act_on",
+            "discovered_on",
+            "scored_on",
+            "objection",
+            "objection_filed_on",
+            "objection_accepted_on",
+            "corrected_on",
+        )
         named = (
             select(events.c.id, *(events.c[k] for k in columns), companies.c.name.label("company"))
             .outerjoin(companies, companies.c.id == events.c.company_id)
             .subquery()
         )
+        calendar = load_calendar(self.conn)  # the official holidays and 调休 working days
         for event in self._rows(named, named.c.company, *(named.c[k] for k in columns)):
             company = event.company or ""
-            if event.objection == "审核中" and event.objection_filed_on is not None:
+            values = event._mapping
+            status = status_of_values(values, self.today)
+            accepted = objection_accepted_on(values)
+            if status is CreditStatus.OBJECTION_PENDING and accepted is not None:
+                deadline = objection_deadline(accepted, calendar)
                 r = self._reminder(
                     event,
                     "信用",
                     company,
-                    f"{event.band}记分异议待核查：应在15个工作日内作出决定",
-                    objection_deadline(event.objection_filed_on),
+                    f"{event.band}记分异议已受理待核查：应在受理后15个工作日内作出决定{deadline.note}",
+                    deadline.on,
                     rules.CREDIT_OBJECTION,
                 )
                 if r:
@@ -386,9 +403,9 @@ class _Scan:
             active_until = add_years(event.scored_on, 1)
             if (
                 event.band != "业绩"
-                and event.objection != "异议成立"
-                and event.corrected_on is None
-                and self.today <= active_until <= self.today + timedelta(days=CREDIT_EXPIRY_DAYS)
+                and status is not None
+                and status.counts
+                and active_until <= self.today + timedelta(days=CREDIT_EXPIRY_DAYS)
             ):
                 yield Reminder(
                     event.estate_id,

@@ -23,7 +23,7 @@ from putuo_community.domain.committee import (
     recent_operation,
     renewal_events,
 )
-from putuo_community.domain.credit import WarningLevel
+from putuo_community.domain.credit import WarningLevel, WarningThresholds
 from putuo_community.domain.dates import add_months
 from putuo_community.domain.fund import needs_topup
 from putuo_community.domain.lifts import lift_age_years
@@ -162,7 +162,7 @@ class SummaryService:
             f"为规划目标 {REPAIR_PLAN_AREA} 万㎡ 的 {_percent(_wan(district.repair_area), REPAIR_PLAN_AREA)}；"
             f"成套改造 {_wan(district.complete_area)} 万㎡，"
             f"为规划目标 {COMPLETE_PLAN_AREA} 万㎡ 的 {_percent(_wan(district.complete_area), COMPLETE_PLAN_AREA)}。",
-            "物业企业预警等级按本区信用信息预警阈值（可在设置中调整）计算；全区合计中同一企业只计一次。",
+            _policy_note(self.credit.thresholds()),
             "目标值来源：普陀区城市管理精细化“十四五”规划。",
         )
         return SummaryReport(
@@ -181,6 +181,18 @@ class SummaryService:
         report = self.report(today=today)
         write_summary(report, path)
         return report
+
+
+def _policy_note(t: WarningThresholds) -> str:
+    """How the company columns are counted: the district's thresholds as they stand (a local policy)."""
+    severe = "或有特别严重失信行为" if t.red_on_severe else ""
+    return (
+        "物业企业预警等级按本区信用信息预警阈值计算（本区管理口径，非公开发布的规定，"
+        "可在“工具 → 信用预警设置”中调整）："
+        f"红色为有效记分≥{t.red_points}分{severe}；橙色为≥{t.orange_points}分或{t.orange_recent_serious_days}天内"
+        f"有较严重失信行为记分；黄色为≥{t.yellow_points}分。有效记分只计“有效”“异议处理中”的记分。"
+        "全区合计中同一企业只计一次。"
+    )
 
 
 def _percent(part: Decimal, whole: Decimal) -> str:

@@ -8,7 +8,9 @@ a kill never leaves a half copy that looks like a backup.
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import sqlite3
 from collections.abc import Callable
 from contextlib import closing
@@ -16,9 +18,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from putuo_community.domain.errors import UserError
+from putuo_community.domain.errors import CannotOpenDatabase, UserError
 from putuo_community.domain.registers import REGISTERS
+from putuo_community.storage.processes import process_alive
+from putuo_community.storage.read_only import connect_read_only
 
+log = logging.getLogger(__name__)
+
+PARTIAL = ".part"  # a copy being written: `<backup name>.<pid>.part`, given its name only once it checks out
+_SIDE_FILES = ("-wal", "-shm", "-journal")
+_PARTIAL_NAME = re.compile(r"(?:\.(?P<pid>\d+))?\.part(?:-wal|-shm|-journal)?$")
 PAGES_PER_STEP = 4096  # 16 MiB at SQLite's default page size: progress a few times a second
 Progress = Callable[[int, int], None]
 
@@ -27,15 +36,20 @@ class BadBackup(UserError):
     """A file that cannot be restored: not an archive of this program, damaged, or from a newer version."""
 
 
-def copy_database(source: Path, target: Path, *, progress: Progress | None = None, check: bool = True) -> None:
+def copy_database(
+    source: Path, target: Path, *, progress: Progress | None = None, check: bool = True, read_only: bool = False
+) -> None:
     """A consistent copy of the SQLite database at `source`, written to `target` only once it checks out
-    (unless `check` is off: a damaged archive is still copied as it is before it is replaced)."""
-    partial = target.with_name(target.name + ".part")
-    leftovers = [partial, *(partial.with_name(partial.name + suffix) for suffix in ("-wal", "-shm", "-journal"))]
+    (unless `check` is off: a damaged archive is still copied as it is before it is replaced).
+    `read_only`: the archive was opened read-only, and is read so (its folder may not even allow a -shm)."""
+    remove_stale_partials(target.parent)
+    partial = target.with_name(f"{target.name}.{os.getpid()}{PARTIAL}")
+    leftovers = [partial, *(partial.with_name(partial.name + suffix) for suffix in _SIDE_FILES)]
     for path in leftovers:
         path.unlink(missing_ok=True)
     try:
-        with closing(sqlite3.connect(source)) as reader, closing(sqlite3.connect(partial)) as writer:
+        opened = connect_read_only(source) if read_only else sqlite3.connect(source)
+        with closing(opened) as reader, closing(sqlite3.connect(partial)) as writer:
             reader.backup(writer, pages=PAGES_PER_STEP, progress=_pages(progress))
             # The copy keeps the archive's WAL mode: make it one self-contained file, as a backup should be.
             writer.execute("PRAGMA journal_mode=DELETE")
@@ -46,6 +60,32 @@ def copy_database(source: Path, target: Path, *, progress: Progress | None = Non
     finally:
         for path in leftovers:
             path.unlink(missing_ok=True)
+
+
+def remove_stale_partials(folder: Path) -> list[Path]:
+    """Remove the partial copies that killed backups left in `folder`; returns what was removed.
+
+    A partial copy is named for the process writing it: one whose process still runs is another
+    backup at work and is kept. (Partial copies from before this rule carry no process id.)
+    """
+    removed: list[Path] = []
+    try:
+        names = [p for p in folder.iterdir() if _PARTIAL_NAME.search(p.name)]
+    except OSError:
+        return removed  # the backup itself says what is wrong with the folder
+    for path in names:
+        match = _PARTIAL_NAME.search(path.name)
+        assert match is not None
+        pid = match.group("pid")
+        if pid is not None and process_alive(int(pid)):
+            continue
+        try:
+            path.unlink()
+        except OSError:
+            continue
+        log.info("removed %s, left by a backup that did not finish", path.name)
+        removed.append(path)
+    return removed
 
 
 def restore_database(backup: Path, live: Path, *, progress: Progress | None = None) -> None:
@@ -69,9 +109,8 @@ def _pages(progress: Progress | None) -> Callable[[int, int, int], object] | Non
 
 
 def _read_only(path: Path) -> sqlite3.Connection:
-    """A connection that cannot change the file. The URI is built by `Path.as_uri`, which escapes what a folder
-    name may hold (spaces, #, ?, %) and spells a Windows drive as SQLite expects."""
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    """A connection that cannot change the file, even one on a write-protected stick (see `connect_read_only`)."""
+    return connect_read_only(path)
 
 
 def integrity_problem(path: Path) -> str | None:
@@ -81,6 +120,8 @@ def integrity_problem(path: Path) -> str | None:
             rows = conn.execute("PRAGMA quick_check").fetchall()
     except sqlite3.DatabaseError as exc:
         return f"不是有效的数据库文件（{exc}）"
+    except CannotOpenDatabase as exc:
+        return exc.message
     first = str(rows[0][0]) if rows else "无结果"
     return None if first == "ok" else first
 

@@ -24,8 +24,10 @@ from putuo_community.domain.errors import (
     EnvironmentProblem,
     NewerSchema,
     NotADatabase,
+    ReadOnlyDatabase,
 )
 from putuo_community.domain.streets import PUTUO_STREETS, Street
+from putuo_community.storage import read_only as read_only_files
 from putuo_community.storage.schema import TABLES, now
 
 if TYPE_CHECKING:
@@ -38,7 +40,7 @@ BUSY_TIMEOUT_MS = 5000
 _CHANGES_KEY = "putuo.changes"
 # The newest revision of the packaged migration scripts. Opening a database already there needs no
 # Alembic (a fifth of a second at start-up); a test keeps this in step with the scripts.
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0005"
 _PACKAGED_MIGRATIONS = MIGRATIONS_DIR
 
 
@@ -67,7 +69,7 @@ def classify_error(exc: BaseException, where: str) -> EnvironmentProblem | None:
 class Database:
     """An open, migrated database. One short connection per operation."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, read_only_reason: str | None = None) -> None:
         self.engine = engine
         self.url = engine.url
         self.is_sqlite = engine.dialect.name == "sqlite"
@@ -75,6 +77,27 @@ class Database:
         self.changes = ChangeBus()
         # Why no write may begin (a damaged file: writing would spread the damage); None: writes allowed.
         self.write_refusal: str | None = None
+        # Why the database was opened read-only (asked for, or its file or folder cannot be written); for good.
+        self.read_only_reason = read_only_reason
+        self.wrote = False  # a write was committed: its WAL frames go into the main file when disposed
+
+    @property
+    def read_only(self) -> bool:
+        return self.read_only_reason is not None
+
+    @property
+    def writes_refused(self) -> str | None:
+        """Why no write may begin now, as the clerk is told: opened read-only, or damaged. None: writes allowed."""
+        if self.read_only_reason is not None:
+            return ReadOnlyDatabase(self.read_only_reason).message
+        return self.write_refusal
+
+    def check_writable(self) -> None:
+        """Raise why no write may begin now (`ReadOnlyDatabase`, `DamagedDatabase`); nothing when one may."""
+        if self.read_only_reason is not None:
+            raise ReadOnlyDatabase(self.read_only_reason)
+        if self.write_refusal is not None:
+            raise DamagedDatabase(self.write_refusal)
 
     @property
     def display_name(self) -> str:
@@ -98,8 +121,7 @@ class Database:
         What it wrote (recorded through `changes_of(conn)`) is published on `changes`
         once the commit has succeeded, never for a rolled-back transaction.
         """
-        if self.write_refusal is not None:
-            raise DamagedDatabase(self.write_refusal)
+        self.check_writable()
         collector = ChangeCollector()
         try:
             with self.engine.connect() as conn:
@@ -114,6 +136,7 @@ class Database:
                     conn.info.pop(_CHANGES_KEY, None)
         except sa_exc.DBAPIError as exc:
             raise self._translate(exc) from exc
+        self.wrote = True
         self.changes.publish(collector.changes())
 
     def integrity_problems(self, *, full: bool = False, limit: int = 10) -> list[str]:
@@ -136,7 +159,30 @@ class Database:
         return problem if problem is not None else exc
 
     def dispose(self) -> None:
+        """Close every connection; after a committed write, first move the WAL into the main file."""
+        if self.wrote and self.is_sqlite and not self.read_only:
+            self.checkpoint()
         self.engine.dispose()
+
+    def checkpoint(self) -> bool:
+        """Copy the committed writes from the -wal file into the database file and empty the -wal, so that
+        the one file (copied to a stick, mailed, backed up by hand) holds them. Best effort: False when a
+        reader in the middle of a read keeps part of the WAL in use, or anything else stops it; never raised.
+        """
+        try:
+            raw = self.engine.raw_connection()
+            try:
+                cursor = raw.cursor()
+                busy, _frames, _done = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                cursor.close()
+            finally:
+                raw.close()
+        except Exception as exc:  # never fail the command that has done its work for it
+            log.warning("checkpoint of %s failed: %s", self.display_name, exc)
+            return False
+        if busy:
+            log.info("checkpoint of %s left for later: a reader is using the WAL", self.display_name)
+        return not busy
 
 
 def changes_of(conn: Connection) -> ChangeCollector:
@@ -148,7 +194,7 @@ def changes_of(conn: Connection) -> ChangeCollector:
     return collector if isinstance(collector, ChangeCollector) else ChangeCollector()
 
 
-def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int, *, read_only: bool = False) -> None:
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
         # Take transaction control from the driver so BEGIN is ours (see on_begin).
@@ -156,7 +202,8 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
+        if not read_only:  # (read-only: no query_only, which would forbid the listing's TEMP tables too)
+            cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB: a large import keeps its B-tree pages in memory
         cursor.close()
@@ -171,10 +218,11 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
-def create_db_engine(url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
+def create_db_engine(url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS, read_only: bool = False) -> Engine:
     """An engine for `url` whose errors never quote a statement's parameters.
 
     Parameters hold 身份证号 and 手机号, and an unexpected error's text goes to the log and to stderr.
+    `read_only`: a SQLite file is opened so that SQLite itself refuses every write (see `storage.read_only`).
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -183,8 +231,17 @@ def create_db_engine(url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Eng
             folder = Path(database).parent
             if not folder.exists():
                 raise CannotOpenDatabase(f"数据库所在的文件夹不存在：{folder}")
-        engine = create_engine(url, hide_parameters=True)
-        _configure_sqlite(engine, busy_timeout_ms)
+        if read_only and database and database != ":memory:":
+            path = Path(database)
+            engine = create_engine(
+                url,
+                hide_parameters=True,
+                # The URL stays the file's (its name, the pool for a file); connections come read-only.
+                creator=lambda: read_only_files.connect_read_only(path, check_same_thread=False),
+            )
+        else:
+            engine = create_engine(url, hide_parameters=True)
+        _configure_sqlite(engine, busy_timeout_ms, read_only=read_only)
         return engine
     return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
@@ -215,20 +272,31 @@ def current_revision(conn: Connection) -> str | None:
     return revision
 
 
-def open_database(url: str, *, backup_dir: Path | None = None, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
+def open_database(
+    url: str, *, backup_dir: Path | None = None, busy_timeout_ms: int = BUSY_TIMEOUT_MS, read_only: bool = False
+) -> Database:
     """Open the database at `url`, creating or upgrading its schema.
 
     A file is copied to `backup_dir` before any upgrade; a database written by a
-    newer program is refused and left untouched.
+    newer program is refused and left untouched. Opened read-only when `read_only` is asked
+    for or the file (or its folder) cannot be written: it is read, never written
+    (`Database.read_only_reason` says why), and refused when it would need a write to be used.
     """
-    engine = create_db_engine(url, busy_timeout_ms=busy_timeout_ms)
-    database = Database(engine)
+    reason = read_only_reason(url, requested=read_only)
+    engine = create_db_engine(url, busy_timeout_ms=busy_timeout_ms, read_only=reason is not None)
+    database = Database(engine, read_only_reason=reason)
     try:
         _migrate(database, backup_dir)
         # Only a new database lacks its 街镇: opening one that has them reads and takes no write lock, so a
         # command that only reads works while another program writes.
         with database.read() as conn:
             complete = not _missing_streets(conn)
+        if not complete and reason is not None:
+            raise ReadOnlyDatabase(
+                reason,
+                f"数据库“{database.display_name}”还缺少普陀区各街镇的基础数据，要写入后才能使用；"
+                f"它以只读方式打开（{reason}），无法补上，也未作任何改动。请先用可以写入的方式打开一次。",
+            )
         if not complete:
             with database.transaction() as conn:
                 ensure_reference_data(conn)
@@ -239,6 +307,28 @@ def open_database(url: str, *, backup_dir: Path | None = None, busy_timeout_ms: 
         engine.dispose()
         raise
     return database
+
+
+def read_only_reason(url: str, *, requested: bool = False) -> str | None:
+    """Why the database at `url` must be opened read-only, in words for the clerk; None: it can be written.
+
+    A SQLite file that does not exist yet is not made read-only: it is refused, as there is nothing to read.
+    """
+    parsed = make_url(url)
+    name = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not name or name == ":memory:":
+        return read_only_files.REQUESTED if requested else None
+    path = Path(name)
+    if not path.parent.is_dir():
+        return None  # said by create_db_engine: the folder does not exist
+    reason = read_only_files.REQUESTED if requested else read_only_files.why_not_writable(path)
+    if reason is not None and not path.is_file():
+        if requested:
+            raise CannotOpenDatabase(f"找不到数据库文件“{path}”：以只读方式打开时不会新建数据库。")
+        raise CannotOpenDatabase(f"无法在“{path.parent}”中新建数据库：{reason}。")
+    if reason is not None:
+        log.info("opening %s read-only: %s", path, reason)
+    return reason
 
 
 def upgrade(database: Database, backup_dir: Path | None) -> None:
@@ -275,11 +365,29 @@ def _migrate(database: Database, backup_dir: Path | None) -> None:
                 f"数据库“{database.display_name}”由更新版本的普陀小区档案创建（结构版本 {current}），"
                 "本程序无法打开，也未作任何改动。请安装新版本后再试。"
             )
-        if database.is_sqlite and backup_dir is not None:
-            backup_sqlite(database, backup_dir, label=f"before-upgrade-{current}")
+    if database.read_only_reason is not None:
+        _refuse_read_only_upgrade(database, database.read_only_reason, current, head)
+    if current is not None and database.is_sqlite and backup_dir is not None:
+        backup_sqlite(database, backup_dir, label=f"before-upgrade-{current}")
     log.info("upgrading %s from %s to %s", database.display_name, current, head)
     with database.engine.begin() as conn:
         command.upgrade(alembic_config(conn), "head")
+    database.wrote = True
+
+
+def _refuse_read_only_upgrade(database: Database, reason: str, current: str | None, head: str | None) -> None:
+    if current is None:
+        raise ReadOnlyDatabase(
+            reason,
+            f"数据库“{database.display_name}”还没有建立数据表，要写入后才能使用；"
+            f"它以只读方式打开（{reason}），无法建立，也未作任何改动。",
+        )
+    raise ReadOnlyDatabase(
+        reason,
+        f"数据库“{database.display_name}”的数据结构较旧（版本 {current}），本程序要先把它升级到版本 {head} "
+        f"才能使用；它以只读方式打开（{reason}），无法升级，也未作任何改动。"
+        "请先用可以写入的方式打开一次（升级前会自动备份），再以只读方式查看。",
+    )
 
 
 def backup_sqlite(database: Database, backup_dir: Path, *, label: str) -> Path:

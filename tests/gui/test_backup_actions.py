@@ -93,7 +93,10 @@ def test_a_file_that_is_not_a_backup_is_refused_with_the_reason(
 
 
 def test_a_damaged_archive_is_said_at_start_and_written_to_no_more(
-    qtbot: Any, kept_services: Services, monkeypatch: pytest.MonkeyPatch
+    qtbot: Any,
+    kept_services: Services,
+    monkeypatch: pytest.MonkeyPatch,
+    answers: Answers,  # a list read from a damaged page may say so in a message box: answered, never left open
 ) -> None:
     from putuo_community.domain.errors import DamagedDatabase
     from putuo_community.gui.backup_actions import BackupActions

@@ -3,7 +3,10 @@ kept for a year by the rule, and restored only from a sound backup of this progr
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -175,3 +178,26 @@ def test_a_backup_in_a_folder_named_with_uri_characters_is_read(archive: Service
     folder.mkdir()
     path = archive.backups.backup(out=folder / "档案.sqlite3")
     assert archive.backups.inspect(path).counts["小区"] == 3
+
+
+def test_a_backup_removes_the_partial_copies_killed_backups_left_but_not_a_running_ones(
+    archive: Services, data_paths: DataPaths
+) -> None:
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])  # a backup process that has ended
+    gone.wait()
+    folder = data_paths.backups
+    folder.mkdir(parents=True, exist_ok=True)
+    killed = [
+        folder / f"putuo-community-20261101-090000-manual.sqlite3.{gone.pid}.part",
+        folder / f"putuo-community-20261101-090000-manual.sqlite3.{gone.pid}.part-journal",
+        folder / "putuo-community-20261001-090000-daily.sqlite3.part",  # named before partial copies named their pid
+    ]
+    running = folder / f"putuo-community-20261129-090000-manual.sqlite3.{os.getpid()}.part"
+    for path in [*killed, running]:
+        path.write_bytes(b"half a copy")
+
+    archive.backups.backup()
+
+    assert [p for p in killed if p.exists()] == []
+    assert running.exists()  # another backup, still being written
+    assert [b.path.name for b in archive.backups.list() if ".part" in b.path.name] == []

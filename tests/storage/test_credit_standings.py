@@ -9,7 +9,7 @@ import pytest
 from putuo_community.domain.credit import WarningLevel, WarningThresholds
 from putuo_community.domain.errors import UserError, ValidationFailed
 from putuo_community.services import Services
-from putuo_community.services.credit import CompanyStanding
+from putuo_community.services.credit import CompanyStanding, ObjectionStep
 
 TODAY = date(2026, 11, 23)
 
@@ -62,7 +62,10 @@ def test_a_managers_points_count_for_the_company(services: Services, company: in
 def test_a_severe_act_is_red_and_an_upheld_objection_removes_it(services: Services, company: int) -> None:
     event = _event(services, company, "特别严重", 18, date(2026, 5, 1))
     assert _standing(services, company).level is WarningLevel.RED
-    services.records.update("credit_events", event, {"objection": "异议成立"}, expected_version=1)
+    version = services.credit.advance_objection(event, ObjectionStep.FILE, date(2026, 5, 6), expected_version=1)
+    version = services.credit.advance_objection(event, ObjectionStep.ACCEPT, date(2026, 5, 7), expected_version=version)
+    assert _standing(services, company).level is WarningLevel.RED  # under review: the score still counts
+    services.credit.advance_objection(event, ObjectionStep.REVOKE, date(2026, 5, 20), expected_version=version)
     assert _standing(services, company).level is WarningLevel.GREEN
 
 

@@ -26,7 +26,7 @@ from putuo_community.domain.committee import (
     committee_term_status,
     overdue_milestones,
 )
-from putuo_community.domain.credit import WarningLevel
+from putuo_community.domain.credit import CreditStatus, WarningLevel, entry_problems, status_of_values
 from putuo_community.domain.credit_code import is_valid_credit_code
 from putuo_community.domain.errors import UserError
 from putuo_community.domain.fund import needs_topup
@@ -502,7 +502,12 @@ def test_credit_events_in_every_band_and_state(rows: Rows) -> None:
     year_ago = TODAY - timedelta(days=365)
     assert any(e["scored_on"] >= year_ago for e in events)
     assert any(e["scored_on"] < year_ago for e in events)
-    assert {e["objection"] for e in events} >= {"无", "审核中", "异议不成立"}
+    assert {e["objection"] for e in events} == {"无", "已提出", "已受理", "维持", "撤销"}
+    # Every event is one the entry rules accept: discovered within a year, corrected late enough, dates in order.
+    refused = [(e["id"], p) for e in events for p in entry_problems(e) if not p.warning]
+    assert refused == []
+    statuses = Counter(status_of_values(e, TODAY) for e in events)
+    assert set(statuses) >= {CreditStatus.ACTIVE, CreditStatus.EXPIRED, CreditStatus.OBJECTION_PENDING}
     assert {e["source"] for e in events} >= {"巡查", "投诉", "处罚决定书", "街镇建议"}
     on_managers = [e for e in events if e["subject"] == "项目经理"]
     assert on_managers

@@ -14,6 +14,7 @@ from putuo_community.domain.fields import (
     ref,
     text,
 )
+from putuo_community.domain.registers.votes import estate_scope_fields, matter_field, vote_count_fields
 
 TERM_KINDS = ("首届", "换届", "提前换届")
 MEMBER_ROLES = ("主任", "副主任", "委员", "候补委员", "秘书")
@@ -55,6 +56,9 @@ COMMITTEE_TERMS = Register(
         date_field("renewal_filed_on", "换届备案日期"),
         date_field("renewal_audit_on", "换届审计日期"),
         date_field("dissolved_on", "提前终止日期"),
+        # The election's counts (第278条 第三项, 过半数); the verdict is worked out from them.
+        *estate_scope_fields(),
+        *vote_count_fields(),
         long_text("note", "备注"),
     ),
 )
@@ -110,6 +114,10 @@ COMMITTEE_ACTIVITIES = Register(
         date_field("held_on", "日期", required=True, synonyms=("召开日期", "时间")),
         text("subject", "事项", required=True, width=28, synonyms=("议题", "内容", "主题")),
         integer("attendees", "参加人数", unit="人"),
+        # An 业主大会 decision: its matter chooses the rule, its counts give the verdict.
+        matter_field(),
+        *estate_scope_fields(),
+        *vote_count_fields(),
         long_text("note", "备注"),
     ),
 )

@@ -14,10 +14,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
+from putuo_community.domain.attachments import LINKS, format_size, link_label
 from putuo_community.domain.committee import committee_term_status
-from putuo_community.domain.credit import active_until
+from putuo_community.domain.credit import status_of_values
 from putuo_community.domain.fund import fund_ratio
 from putuo_community.domain.lifts import lift_age_years, needs_assessment, remote_monitoring_overdue
+from putuo_community.domain.registers import REGISTERS
+from putuo_community.domain.registers.votes import VOTE_COLUMNS, VoteColumn
 
 
 class RecordView(Protocol):
@@ -88,14 +91,8 @@ def _term_state(term: RecordView, context: ColumnContext) -> str:
 
 
 def _credit_state(event: RecordView, context: ColumnContext) -> str:
-    scored = event.values.get("scored_on")
-    if event.values.get("band") == "业绩":
-        return "加分"
-    if event.values.get("corrected_on"):
-        return "已修正"
-    if scored is None:
-        return "—"
-    return "有效" if context.today < active_until(scored) else "已过期"
+    status = status_of_values(event.values, context.today)  # the one status every view shows
+    return status.label if status is not None else "—"
 
 
 def _lift_location(lift: RecordView, _context: ColumnContext) -> str:
@@ -145,9 +142,28 @@ def _short_hash(attachment: RecordView, _context: ColumnContext) -> str:
     return str(attachment.values.get("sha256") or "")[:12]
 
 
+def attachment_link(attachment: RecordView, _context: ColumnContext) -> str:
+    """What a scan belongs to (第3届业委会, 物业服务合同 …); blank when it is the estate's as a whole."""
+    for link in LINKS:
+        if attachment.values.get(link.field) is not None:
+            return link_label(link.register, attachment.display(link.field))
+    return ""
+
+
+def _attachment_size(attachment: RecordView, _context: ColumnContext) -> str:
+    return format_size(attachment.values.get("size_bytes"))
+
+
+def _vote_verdict(column: VoteColumn) -> ComputedColumn:
+    """A record's vote, judged from its stored counts (domain/registers/votes.py)."""
+    register = REGISTERS[column.register]
+    return ComputedColumn(column.key, column.header, lambda record, _context: column.cell(register, record.values))
+
+
 COMPUTED: dict[str, ComputedColumn] = {
     c.key: c
     for c in (
+        *(_vote_verdict(v) for v in VOTE_COLUMNS.values()),
         ComputedColumn("term_state", "状态", _term_state),
         ComputedColumn("credit_state", "状态", _credit_state),
         ComputedColumn("lift_location", "位置", _lift_location),
@@ -157,6 +173,8 @@ COMPUTED: dict[str, ComputedColumn] = {
         ComputedColumn("consent", "同意户数", _consent),
         ComputedColumn("fund_ratio", "余额比例", fund_ratio_text),
         ComputedColumn("short_hash", "SHA-256（前12位）", _short_hash),
+        ComputedColumn("attachment_link", "关联记录", attachment_link),
+        ComputedColumn("attachment_size", "大小", _attachment_size),
     )
 }
 
@@ -205,7 +223,7 @@ DOSSIER_SECTIONS: tuple[DossierSection, ...] = (
             DossierTable(
                 "committee_terms",
                 ("term_no", "kind", "elected_on", "start_on", "end_on", "seats", "filed_on", "filing_no"),
-                computed=("term_state",),
+                computed=("term_state", "election_vote"),
                 caption="业委会届次与备案",
             ),
             DossierTable(
@@ -225,7 +243,12 @@ DOSSIER_SECTIONS: tuple[DossierSection, ...] = (
                 caption="业委会成员",
                 within="committee_terms",
             ),
-            DossierTable("committee_activities", ("held_on", "kind", "subject", "attendees"), caption="运作记录"),
+            DossierTable(
+                "committee_activities",
+                ("held_on", "kind", "subject", "attendees", "vote_matter"),
+                computed=("assembly_vote",),
+                caption="运作记录",
+            ),
         ),
         gap_section="业委会",
         fills_gap="committee_terms",
@@ -284,6 +307,7 @@ DOSSIER_SECTIONS: tuple[DossierSection, ...] = (
                     "stage_on",
                     "completed_on",
                 ),
+                computed=("full_set_vote",),
             ),
         ),
     ),
@@ -307,7 +331,7 @@ DOSSIER_SECTIONS: tuple[DossierSection, ...] = (
             DossierTable(
                 "lift_projects",
                 ("building_id", "unit_id", "stage", "stage_on", "households", "construction_cost", "subsidy"),
-                computed=("consent",),
+                computed=("consent", "lift_vote"),
             ),
         ),
     ),
@@ -337,9 +361,16 @@ DOSSIER_SECTIONS: tuple[DossierSection, ...] = (
     DossierSection(
         "attachments",
         "附件目录",
-        (DossierTable("attachments", ("kind", "title", "added_on"), computed=("short_hash",)),),
+        (
+            DossierTable(
+                "attachments",
+                ("kind", "title", "dated_on"),
+                computed=("attachment_link", "attachment_size", "short_hash"),
+            ),
+        ),
         gap_section="附件",
-        fills_gap="attachments",
+        # No form fills it: a scan is dropped on the window or chosen with 添加附件 (gui/attachments_view.py).
+        fills_gap="",
     ),
     DossierSection("completeness", "档案完整性"),
     DossierSection("changes", "近期变更"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from putuo_community.domain.credit import OBJECTION_STATES
 from putuo_community.domain.fields import (
     Register,
     boolean,
@@ -22,7 +23,6 @@ FEE_METHODS = ("协商调价", "业主大会表决", "政府指导价调整")
 CREDIT_SUBJECTS = ("企业", "项目经理")
 CREDIT_BANDS = ("特别严重", "较严重", "轻微", "业绩")
 CREDIT_SOURCES = ("巡查", "投诉", "处罚决定书", "街镇建议", "媒体曝光", "其他")
-OBJECTION_STATES = ("无", "审核中", "异议成立", "异议不成立")
 
 COMPANIES = Register(
     list_fields=("name", "credit_code", "legal_rep", "contact", "contact_phone", "established_on"),
@@ -138,6 +138,7 @@ CREDIT_EVENTS = Register(
         "scored_on",
         "source",
         "objection",
+        "corrected_on",
     ),
     key="credit_events",
     label="信用记分",
@@ -177,8 +178,32 @@ CREDIT_EVENTS = Register(
         choice("source", "信息来源", CREDIT_SOURCES, width=10),
         long_text("description", "行为描述", required=True, max_length=1000, synonyms=("失信行为", "事由", "内容")),
         text("document_no", "文书编号", width=18, synonyms=("处罚决定书编号", "文号")),
-        choice("objection", "异议", OBJECTION_STATES, width=10),
+        choice(
+            "objection",
+            "异议",
+            OBJECTION_STATES,
+            width=8,
+            # Earlier versions' words, and how clerks write the outcome.
+            choice_synonyms=(
+                ("提出", "已提出"),
+                ("受理", "已受理"),
+                ("审核中", "已受理"),
+                ("核查中", "已受理"),
+                ("异议不成立", "维持"),
+                ("维持记分", "维持"),
+                ("异议成立", "撤销"),
+                ("撤销记分", "撤销"),
+            ),
+            note="提出 → 受理 → 维持（记分不变）或撤销（记分不再计入）；受理后15个工作日内作出决定",
+        ),
         date_field("objection_filed_on", "异议提出日期"),
-        date_field("corrected_on", "信用修正日期"),
+        date_field("objection_accepted_on", "异议受理日期", note="15个工作日的核查期限自受理之日起算"),
+        date_field("objection_decided_on", "异议决定日期"),
+        date_field(
+            "corrected_on",
+            "信用修正日期",
+            synonyms=("修正日期",),
+            note="轻微失信记分满1个月、较严重满3个月后方可修正；特别严重失信行为不得修正",
+        ),
     ),
 )

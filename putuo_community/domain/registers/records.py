@@ -19,7 +19,8 @@ ISSUE_KINDS = ("投诉", "隐患")
 ISSUE_SOURCES = ("12345热线", "来访", "巡查", "物业上报", "居委上报", "其他")
 ISSUE_CATEGORIES = ("物业服务", "设施设备", "消防安全", "房屋安全", "电梯", "环境卫生", "停车", "其他")
 ISSUE_STATES = ("待处理", "处理中", "已办结")
-ATTACHMENT_KINDS = ("备案证明", "合同", "表决结果", "会议纪要", "审计报告", "评估报告", "照片", "其他")
+# The kinds of scan a dossier keeps. 会议纪要 and 审计报告 (the 换届审计) stay beside the issue's list.
+ATTACHMENT_KINDS = ("备案证明", "合同", "表决结果", "评估报告", "验收报告", "会议纪要", "审计报告", "照片", "其他")
 CHANGE_ACTIONS = ("新增", "修改", "删除", "撤销")
 
 FUNDS = Register(
@@ -84,19 +85,31 @@ ATTACHMENTS = Register(
     label="附件",
     title_field="title",
     parent_field="estate_id",
+    # The same scan twice in one dossier is one attachment; in two dossiers, two (stored once).
     natural_key=("estate_id", "sha256"),
     estate_field="estate_id",
+    list_fields=("kind", "title", "dated_on", "file_name", "size_bytes", "added_on"),
+    description=(
+        "扫描件按内容（SHA-256）存放在数据文件夹的 attachments 中，同一文件只存一份；移除的附件进入回收站，可恢复。"
+    ),
     fields=(
         ref("estate_id", "小区", "estates", required=True),
         choice("kind", "附件类型", ATTACHMENT_KINDS, required=True, width=10),
         text("title", "名称", required=True, width=26),
-        text("file_name", "文件名", required=True, width=24),
-        text("sha256", "SHA-256", required=True, width=16, max_length=64),
-        integer("size_bytes", "大小", unit="字节"),
-        date_field("added_on", "添加日期", required=True),
-        text("related_register", "关联台账", width=12),
-        integer("related_id", "关联记录"),
+        date_field("dated_on", "文件日期", note="文件上的日期：备案、签订、表决、评估或验收的日期"),
+        # The one record of the estate a scan belongs to (at most one of these is filled).
+        ref("term_id", "业委会届次", "committee_terms", width=10),
+        ref("contract_id", "物业服务合同", "contracts", width=14),
+        ref("lift_id", "电梯", "lifts", width=20),
+        ref("project_id", "修缮改造项目", "projects", width=20),
+        ref("lift_project_id", "加装电梯项目", "lift_projects", width=12),
         long_text("note", "备注"),
+        # The file itself, as the program stored it: never typed by a clerk.
+        text("file_name", "原文件名", required=True, width=24, max_length=255),
+        text("sha256", "SHA-256", required=True, width=16, max_length=64),
+        integer("size_bytes", "大小", unit="字节", width=12),
+        date_field("added_on", "添加日期", required=True),
+        date_field("removed_on", "移入回收站日期", note="有日期的附件在回收站中，不计入档案，可恢复"),
     ),
 )
 

@@ -15,6 +15,7 @@ from putuo_community.domain.fields import (
     ref,
     text,
 )
+from putuo_community.domain.registers.votes import vote_count_fields
 
 PROJECT_KINDS = ("综合修缮", "成套改造", "美丽家园", "专项提升")
 PROJECT_STAGES = (
@@ -105,6 +106,9 @@ PROJECTS = Register(
         date_field("completed_on", "竣工日期"),
         decimal("consent_rate", "征询同意率", unit="%", maximum=Decimal(100)),
         decimal("signing_rate", "签约率", unit="%", maximum=Decimal(100)),
+        # 成套改造 counts households: ≥ 80 % agree to start, the agreement takes effect at ≥ 95 % signed.
+        integer("agree_households", "同意户数", unit="户", synonyms=("征询同意户数", "同意改造户数")),
+        integer("signed_households", "签约户数", unit="户", synonyms=("已签约户数", "签约数")),
         decimal("satisfaction_rate", "满意率", unit="%", maximum=Decimal(100)),
         text("contractor", "施工单位", width=24),
         text("supervisor", "监理单位", width=24),
@@ -220,12 +224,9 @@ LIFT_PROJECTS = Register(
             ),
         ),
         date_field("stage_on", "进入阶段日期"),
-        integer("households", "单元户数", unit="户"),
-        decimal("total_area", "单元专有面积", unit="㎡"),
-        integer("voting_owners", "参与表决人数", unit="人"),
-        decimal("voting_area", "参与表决面积", unit="㎡"),
-        integer("agree_owners", "同意人数", unit="人"),
-        decimal("agree_area", "同意面积", unit="㎡"),
+        integer("households", "单元户数", unit="户", synonyms=("本单元户数", "单元业主户数")),
+        decimal("total_area", "单元专有面积", unit="㎡", synonyms=("本单元专有面积", "单元专有面积总数")),
+        *vote_count_fields(),  # the 单元's consent: 2/3 take part, 3/4 of them agree
         decimal("construction_cost", "施工费用", unit="元", synonyms=("工程造价", "施工金额")),
         decimal("subsidy", "财政补贴", unit="元"),
         text("contractor", "施工单位", width=22),

@@ -31,6 +31,8 @@ from putuo_community.domain.fields import FieldType, Register
 from putuo_community.domain.formatting import mask_personal
 from putuo_community.domain.registers import get_register
 from putuo_community.gui.dialogs.conflict_dialog import ConflictChoice, ConflictDialog
+from putuo_community.gui.dialogs.vote_dialog import vote_panel_for
+from putuo_community.gui.forms.manager_load import ManagerLoadCheck
 from putuo_community.gui.forms.record_form import ERROR_COLOUR, WARNING_COLOUR, RecordForm
 from putuo_community.gui.i18n import translator
 from putuo_community.gui.widgets import enlarged_font
@@ -128,6 +130,10 @@ class RecordDialog(QDialog):
         self.saving = False
         self.save_task: Task | None = None
         self.conflict_dialog: ConflictDialog | None = None
+        # Why nothing can be saved (read-only, damaged): the record is then shown, every field read-only.
+        self.refusal = services.writes_refused
+        if self.refusal is not None:
+            fixed = [f.key for f in register.fields]
 
         self.form = RecordForm(register, services.lookups, self.runner, fixed=fixed, parent=self)
         self.heading = QLabel(self)
@@ -141,6 +147,8 @@ class RecordDialog(QDialog):
         self.save_button.clicked.connect(self.save)
         self.cancel_button = QPushButton(self.tr("取消"), self)
         self.cancel_button.clicked.connect(self.reject)
+        if self.refusal is not None:
+            self.cancel_button.setText(self.tr("关闭"))
         buttons = QDialogButtonBox(self)
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
@@ -153,6 +161,12 @@ class RecordDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.form, 1)
+        # Records that keep a vote (a term's election, a 加装电梯 consent …): its verdict and the calculator.
+        self.vote_panel = vote_panel_for(
+            services, register, self.form, self.runner, read_only=self.refusal is not None, parent=self
+        )
+        if self.vote_panel is not None:
+            layout.addWidget(self.vote_panel)
         layout.addLayout(footer)
 
         self.form.changed.connect(self._update_state)
@@ -163,6 +177,14 @@ class RecordDialog(QDialog):
         self._show_caption()
         self._update_state()
         self._size_to_screen()
+        # A scan dropped on the form of a term, a contract, a lift or a project becomes its attachment.
+        from putuo_community.gui.attachment_dialog import accept_attachment_drops  # it imports this package
+
+        self.attachment_drops = accept_attachment_drops(self, services, record)
+        self.manager_check: ManagerLoadCheck | None = None  # an estate's 项目经理: at most 3 estates, or a warning
+        if register.is_estate and self.refusal is None:
+            estate_id = record.id if record is not None else None
+            self.manager_check = ManagerLoadCheck(self.form, services.credit, self.runner, estate_id, self)
 
     # -- opening ----------------------------------------------------------------------------------
 
@@ -199,6 +221,10 @@ class RecordDialog(QDialog):
     def caption(self) -> str:
         if self.record is None:
             return self.tr("新增{register}").format(register=self.register.label)
+        if self.refusal is not None:
+            return self.tr("查看{register}：{title}（只读）").format(
+                register=self.register.label, title=record_caption(self.register, self.record)
+            )
         return self.tr("修改{register}：{title}").format(
             register=self.register.label, title=record_caption(self.register, self.record)
         )
@@ -219,7 +245,7 @@ class RecordDialog(QDialog):
 
     def save(self) -> None:
         """Write the record (in the background); errors keep the dialog open with the reason."""
-        if self.saving:
+        if self.saving or self.refusal is not None:
             return
         report = self.form.report()
         if not report.ok:
@@ -350,9 +376,13 @@ class RecordDialog(QDialog):
     def _update_state(self) -> None:
         report = self.form.report()
         errors = report.errors
-        self.save_button.setEnabled(report.ok and not self.saving)
+        self.save_button.setEnabled(report.ok and not self.saving and self.refusal is None)
         # Ctrl+S stays live: with problems left it shows them all and puts the cursor in the first.
-        if self.saving:
+        if self.refusal is not None:
+            self.save_button.setToolTip(self.refusal)
+            self.status.setStyleSheet(f"color: {WARNING_COLOUR};")
+            self.status.setText(self.refusal)
+        elif self.saving:
             self.status.setStyleSheet("")
             self.status.setText(self.tr("正在保存……"))
         elif self.form.pending:

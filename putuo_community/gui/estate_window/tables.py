@@ -17,6 +17,7 @@ from putuo_community.domain.registers.dossier import DossierTable
 from putuo_community.gui.i18n import translator
 from putuo_community.gui.models import Column, RowSortProxy, RowTableModel, native_sort_value
 from putuo_community.gui.widgets import enlarged_font, make_table_view
+from putuo_community.gui.write_access import WriteAccess
 from putuo_community.io.document import Table
 from putuo_community.services import Record
 
@@ -100,9 +101,12 @@ class RecordTableBox(QWidget):
     history_requested = Signal(object)  # Record
     current_changed = Signal(object)  # Record | None
 
-    def __init__(self, declared: DossierTable, table: Table, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, declared: DossierTable, table: Table, parent: QWidget | None = None, *, writes: WriteAccess | None = None
+    ) -> None:
         super().__init__(parent)
         self.declared = declared
+        self.writes = writes  # 新增 / 修改 / 删除 only while the archive may be written; None: always
         self.register = get_register(declared.register)
         self.caption = QLabel(declared.caption or self.register.label, self)
         self.caption.setFont(enlarged_font(self.caption.font(), 1.05))
@@ -139,6 +143,9 @@ class RecordTableBox(QWidget):
         edit_action = QAction(self.tr("修改…"), self.view)
         edit_action.triggered.connect(self._edit_current)
         self.view.addActions([edit_action, delete_action, history_action])
+        self.edit_action, self.delete_action = edit_action, delete_action
+        if writes is not None:
+            writes.changed.connect(self._update_state)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
 
         layout = QVBoxLayout(self)
@@ -206,10 +213,10 @@ class RecordTableBox(QWidget):
 
     def _update_state(self) -> None:
         chosen = self.current_record() is not None
-        self.edit_button.setEnabled(chosen)
-        self.delete_button.setEnabled(chosen)
+        for control in (self.edit_button, self.delete_button, self.edit_action, self.delete_action):
+            self._follow(control, chosen)
         waiting_for_parent = bool(self.declared.within) and self.proxy.parent_id is None
-        self.new_button.setEnabled(not waiting_for_parent)
+        self._follow(self.new_button, not waiting_for_parent)
         if waiting_for_parent:
             parent = get_register(self.register.field(self.register.parent_field).ref)
             self.empty_label.setText(self.tr("先在上方选择一条{parent}记录。").format(parent=parent.label))
@@ -219,6 +226,12 @@ class RecordTableBox(QWidget):
             )
         self.empty_label.setVisible(waiting_for_parent or self.proxy.rowCount() == 0)
         self._size()
+
+    def _follow(self, control: QPushButton | QAction, wanted: bool) -> None:
+        if self.writes is None:
+            control.setEnabled(wanted)
+        else:
+            self.writes.follow(control, wanted)
 
     def _edit_current(self, *_args: object) -> None:
         record = self.current_record()

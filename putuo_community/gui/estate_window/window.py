@@ -9,6 +9,7 @@ undo. The window follows every committed write that touches the estate.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
@@ -33,6 +34,8 @@ from putuo_community import APP_TITLE
 from putuo_community.domain.changes import Changes
 from putuo_community.domain.registers import ESTATES, get_register
 from putuo_community.domain.registers.dossier import DOSSIER_SECTIONS, SECTIONS_BY_KEY, DossierTable, section_of_gap
+from putuo_community.gui.attachment_dialog import AttachmentDialog, AttachmentDrops, open_attachment_dialog
+from putuo_community.gui.attachments_view import AttachmentsView
 from putuo_community.gui.changes import ChangeHub
 from putuo_community.gui.dialogs import RecordDialog, confirm_delete
 from putuo_community.gui.dialogs.slot import DialogSlot
@@ -41,6 +44,7 @@ from putuo_community.gui.history_view import HistoryView, open_record_history
 from putuo_community.gui.models import Column, RowTableModel
 from putuo_community.gui.widgets import enlarged_font, make_table_view
 from putuo_community.gui.worker import BackgroundRunner, Task
+from putuo_community.gui.write_access import WriteAccess, read_only_notice, read_only_notice_tip
 from putuo_community.io.document import Facts, Table, Text
 from putuo_community.services import Record, Services
 from putuo_community.services.dossier import EstateDossier
@@ -57,11 +61,21 @@ class EstateWindow(QMainWindow):
 
     loaded = Signal()
 
-    def __init__(self, services: Services, estate_id: int, *, section: str = "basic", parent: QWidget | None = None):
+    def __init__(
+        self,
+        services: Services,
+        estate_id: int,
+        *,
+        section: str = "basic",
+        parent: QWidget | None = None,
+        writes: WriteAccess | None = None,
+    ):
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.services = services
         self.estate_id = estate_id
+        # The main window's (a damaged file found there reaches this window too), or one of its own.
+        self.writes = writes if writes is not None else WriteAccess(services, self)
         self.dossier: EstateDossier | None = None
         self.runner = BackgroundRunner(self)
         self.hub = ChangeHub(services.changes, self)
@@ -70,6 +84,7 @@ class EstateWindow(QMainWindow):
         self.dialogs = DialogSlot(self)
         self.record_history: HistoryView | None = None
         self.history_view: HistoryView | None = None
+        self.attachments_view: AttachmentsView | None = None
         self._linked: set[str] = set()  # tables within another already following its choice
         self._built: set[str] = set()  # sections laid out from the current dossier
         self._task: Task | None = None
@@ -79,7 +94,7 @@ class EstateWindow(QMainWindow):
         self._reload_timer.setInterval(RELOAD_DELAY_MS)
         self._reload_timer.timeout.connect(self.reload)
 
-        self.setWindowTitle(self.tr("小区档案 — {app}").format(app=APP_TITLE))
+        self.set_title(self.tr("小区档案 — {app}").format(app=APP_TITLE))
         self.setMinimumSize(QSize(720, 480))
         self.sections = QListWidget(self)
         self.sections.setAccessibleName(self.tr("档案目录"))
@@ -123,6 +138,14 @@ class EstateWindow(QMainWindow):
         self.setCentralWidget(central)
         self.completeness_label = QLabel(self)
         self.statusBar().addWidget(self.completeness_label, 1)
+        self.read_only_label = read_only_notice(self)
+        self.statusBar().addPermanentWidget(self.read_only_label)
+        self.writes.changed.connect(self._writes_changed)
+        self._writes_changed()
+        # Scans dropped anywhere on the window open the attachment form (on a record's row: linked to it).
+        self.attachment_drops = AttachmentDrops(
+            self, lambda files, link: self.attach_files(files, link=link), self.writes
+        )
 
         close_action = QAction(self.tr("关闭"), self)
         close_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Close), QKeySequence("Ctrl+W")])
@@ -181,11 +204,11 @@ class EstateWindow(QMainWindow):
         section = self.current_section()
         self.dossier = dossier
         estate = dossier.estate
-        self.setWindowTitle(self.tr("{name} 小区档案 — {app}").format(name=estate.title, app=APP_TITLE))
+        self.set_title(self.tr("{name} 小区档案 — {app}").format(name=estate.title, app=APP_TITLE))
         self.heading.setText(estate.title)
         place = [dossier.street, estate.display("neighbourhood_id"), estate.display("address")]
         self.subheading.setText(" · ".join(p for p in place if p))
-        self.edit_estate_button.setEnabled(True)
+        self.writes.follow(self.edit_estate_button)
         percent = round(float(dossier.completeness) * 100)
         self.completeness_label.setText(
             self.tr("档案完整度 {percent}%：{count} 项待补充或更新").format(percent=percent, count=len(dossier.gaps))
@@ -202,6 +225,27 @@ class EstateWindow(QMainWindow):
         self.show_section(section or self._wanted_section)
         self._ensure_built(self.current_section())
         self.loaded.emit()
+
+    def set_title(self, title: str) -> None:
+        """The window's title, marked （只读） when the archive was opened read-only."""
+        read_only = self.writes.read_only
+        self.setWindowTitle(self.tr("{title}（只读）").format(title=title) if read_only else title)
+
+    def _writes_changed(self) -> None:
+        self.read_only_label.setVisible(self.writes.read_only)
+        refusal = self.writes.refusal
+        if refusal is not None:
+            self.read_only_label.setToolTip(read_only_notice_tip(refusal))
+        self.writes.follow(self.edit_estate_button, self.dossier is not None)
+        for button in self._gap_buttons():
+            self.writes.follow(button)
+
+    def _gap_buttons(self) -> list[QPushButton]:
+        page = self.pages.get("completeness")
+        content = page.widget() if isinstance(page, QScrollArea) else None
+        if content is None:
+            return []
+        return [b for b in content.findChildren(QPushButton) if b.property("gap_section") is not None]
 
     def _section_count(self, key: str, dossier: EstateDossier) -> int | None:
         if key == "completeness":
@@ -246,10 +290,14 @@ class EstateWindow(QMainWindow):
         layout = QVBoxLayout(content)
         if key == "changes":
             if self.history_view is None:
-                self.history_view = HistoryView(self.services, self.runner, estate_id=self.estate_id)
+                self.history_view = HistoryView(
+                    self.services, self.runner, estate_id=self.estate_id, writes=self.writes
+                )
                 self.hub.changed.connect(self.history_view.follow_changes)
                 self.history_view.refresh()
             layout.addWidget(self.history_view, 1)
+        elif key == "attachments":
+            layout.addWidget(self._attachments(), 1)
         elif key == "completeness":
             self._completeness(layout, dossier)
         else:
@@ -297,7 +345,7 @@ class EstateWindow(QMainWindow):
         table = dossier.tables[declared.register]
         box = self.boxes.get(declared.register)
         if box is None:
-            box = RecordTableBox(declared, table)
+            box = RecordTableBox(declared, table, writes=self.writes)
             box.new_requested.connect(self.new_record)
             box.edit_requested.connect(self.edit_record)
             box.delete_requested.connect(self.delete_record)
@@ -325,6 +373,7 @@ class EstateWindow(QMainWindow):
             button.setToolTip(self.tr("转到档案的这一部分，打开能补上这一项的表单"))
             button.setProperty("gap_section", gap.section)
             button.clicked.connect(self._fill_gap)
+            self.writes.follow(button)  # it opens a form for a new record
             grid.addWidget(button, row, 2)
         grid.setColumnStretch(1, 1)
         layout.addLayout(grid)
@@ -379,6 +428,28 @@ class EstateWindow(QMainWindow):
             RecordDialog.for_new(self.services, register_key, self, preset=self.preset_for(register_key))
         )
 
+    def attach_files(self, files: list[Path], *, link: tuple[str, int] | None = None) -> AttachmentDialog:
+        """The form adding `files` to this estate's dossier (linked to one of its records when dropped on it)."""
+        return open_attachment_dialog(
+            self.services, self.estate_id, files, link=link, dialogs=self.dialogs, parent=self
+        )
+
+    def _attachments(self) -> AttachmentsView:
+        """The 附件目录 section's view, made once and kept across reloads (it reads its own list)."""
+        if self.attachments_view is None:
+            view = AttachmentsView(
+                self.services,
+                self.runner,
+                self.estate_id,
+                attach=lambda files, link: self.attach_files(files, link=link),
+                dialogs=self.dialogs,
+                writes=self.writes,
+            )
+            self.hub.changed.connect(view.follow_changes)
+            view.refresh()
+            self.attachments_view = view
+        return self.attachments_view
+
     def edit_record(self, record: Record) -> RecordDialog:
         register = get_register(record.register)
         fixed = [k for k in (register.estate_field, register.parent_field) if k]
@@ -389,7 +460,7 @@ class EstateWindow(QMainWindow):
 
     def show_record_history(self, record: Record) -> HistoryView:
         """The history of one record, in its own small window; it follows this estate's writes."""
-        view = open_record_history(self.services, self.runner, record, self)
+        view = open_record_history(self.services, self.runner, record, self, writes=self.writes)
         self.hub.changed.connect(view.follow_changes)
         self.record_history = view
         return view

@@ -52,6 +52,7 @@ class RecordForm(QWidget):
         self.messages: dict[str, QLabel] = {}
         self.row_labels: dict[str, QLabel] = {}
         self._external: dict[str, str] = {}  # problems the service found (a duplicate)
+        self._warnings: dict[str, str] = {}  # warnings the service found (a manager's fourth estate)
         # "必填" waits until the clerk has been through a field or tried to save: a new form is not all red.
         self._touched: set[str] = set()
         self.show_all_problems = False
@@ -186,6 +187,13 @@ class RecordForm(QWidget):
         self._external = {key: message for key, message in problems.items() if key in self.editors}
         self._refresh()
 
+    def set_field_warnings(self, warnings: Mapping[str, str]) -> None:
+        """Warnings the service found (they never block saving), shown until replaced."""
+        wanted = {key: message for key, message in warnings.items() if key in self.editors}
+        if wanted != self._warnings:
+            self._warnings = wanted
+            self._refresh()
+
     def focus_first_problem(self) -> None:
         """Show every problem (blank required fields too) and put the cursor in the first one."""
         if not self.show_all_problems:
@@ -232,6 +240,8 @@ class RecordForm(QWidget):
         problems += [p for p in found if p.field not in unreadable]
         for key, message in self._external.items():
             problems.append(FieldProblem(key, self.register.field(key).label, message))
+        for key, message in self._warnings.items():
+            problems.append(FieldProblem(key, self.register.field(key).label, message, warning=True))
         order = {key: number for number, key in enumerate(self.editors)}
         problems.sort(key=lambda p: order.get(p.field, -1))  # as the form reads, record-wide rules first
         return ValidationReport(tuple(problems))

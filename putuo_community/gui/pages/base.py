@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 from putuo_community.domain.changes import Changes
 from putuo_community.gui.widgets import enlarged_font
 from putuo_community.gui.worker import BackgroundRunner, Task
+from putuo_community.gui.write_access import WriteAccess
 from putuo_community.services import Record, Services
 
 ALL = None  # the data of a combo's "全部…" entry
@@ -21,6 +23,12 @@ ALL = None  # the data of a combo's "全部…" entry
 class PageContext:
     services: Services
     runner: BackgroundRunner
+    write_access: WriteAccess | None = None  # the window's; None: one of the page's own
+
+    @functools.cached_property
+    def writes(self) -> WriteAccess:
+        """Whether the pages' buttons that write may be used now, and why not."""
+        return self.write_access if self.write_access is not None else WriteAccess(self.services)
 
 
 class Page(QWidget):

@@ -142,6 +142,9 @@ class ImportPage(Page):
         self.tabs.addTab(self._build_overview_tab(), self.tr("各台账记录数"))
         self.layout_.addWidget(self.tabs, 1)
         self.setFocusProxy(self.import_button)
+        self.writes = context.writes
+        self.writes.changed.connect(self._batch_chosen)
+        self._batch_chosen()
 
     def _build_batches_tab(self) -> QWidget:
         tab = QWidget(self)
@@ -290,7 +293,8 @@ class ImportPage(Page):
 
     def _batch_chosen(self, *_args: QModelIndex) -> None:
         batch = self.selected_batch()
-        self.undo_button.setEnabled(batch is not None and batch.undone_at is None)
+        self.writes.follow(self.import_button)
+        self.writes.follow(self.undo_button, batch is not None and batch.undone_at is None)
 
     def undo_selected(self) -> None:
         batch = self.selected_batch()

@@ -40,6 +40,7 @@ from putuo_community.gui.pages.company_window import CompanyWindow
 from putuo_community.gui.pages.export_page import export_ledger
 from putuo_community.gui.widgets import make_table_view, size_columns
 from putuo_community.services import Record
+from putuo_community.services.credit import POLICY_KEYS
 from putuo_community.services.importing import IMPORT_KINDS
 from putuo_community.services.listing import ListFilter, ListRow, ListSort
 from putuo_community.services.queries import street_filter_kind
@@ -69,6 +70,8 @@ COMPUTED_INPUTS = {
     "committee_terms": ("estates",),
     "lift_projects": ("estates",),
 }
+# Lists whose warning levels or scores follow the district's credit policy (a settings change).
+CREDIT_POLICY_LISTS = frozenset({"estates", "companies", "managers"})
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,7 @@ class RegisterPage(Page):
         super().__init__(context, title, description or register.description, parent)
         self.register = register
         self.listing = context.services.listing
+        self.writes = context.writes  # 新增 / 修改 / 删除 only while the archive may be written
         self.company_window: CompanyWindow | None = None
         self._selected_id: int | None = None
         self._shown_search = ""  # the search the rows on screen were found with (for 匹配)
@@ -183,6 +187,7 @@ class RegisterPage(Page):
         self.setFocusProxy(self.view)
         self.list_layout = ListLayout(register.key, self.view, self.splitter, self)
         self._layout_attached = False
+        self.writes.changed.connect(self._update_record_buttons)
 
     def _default_sort_column(self) -> int:
         """Estate-owned records by estate (拼音), others by their title."""
@@ -282,18 +287,22 @@ class RegisterPage(Page):
 
     def depends_on(self, changes: Changes) -> bool:
         """The list shows its own register, the titles of the records it refers to and what it computes from."""
-        return changes.touches(
+        return self._policy_changed(changes) or changes.touches(
             self.register.key,
             *(f.ref for f in self.register.ref_fields),
             *COMPUTED_INPUTS.get(self.register.key, ()),
         )
+
+    def _policy_changed(self, changes: Changes) -> bool:
+        """The credit policy (warning thresholds, score base) changed and this list shows levels or scores."""
+        return self.register.key in CREDIT_POLICY_LISTS and bool(changes.settings & POLICY_KEYS)
 
     def follow_changes(self, changes: Changes) -> None:
         self.listing.forget()  # this page may hear of the write before the listing service does
         if self.company_window is not None:
             self.company_window.reload()
         ids = self.affected_ids(changes)
-        if ids is None:
+        if ids is None or self._policy_changed(changes):
             self.refresh()
             return
         inputs = changes.touches(*COMPUTED_INPUTS.get(self.register.key, ()))
@@ -442,6 +451,7 @@ class RegisterPage(Page):
         history_action = QAction(self.tr("变更记录(&H)…"), self.view)
         history_action.triggered.connect(self.show_history)
         actions = [edit_action, delete_action, history_action]
+        self.writing_actions = (edit_action, delete_action)
         if self.register.estate_field:
             dossier_action = QAction(self.tr("打开所在小区档案(&O)"), self.view)
             dossier_action.triggered.connect(self.open_estate_of_current)
@@ -453,10 +463,14 @@ class RegisterPage(Page):
 
     def _update_record_buttons(self) -> None:
         chosen = self.current_record() is not None
-        self.edit_button.setEnabled(chosen)
-        self.delete_button.setEnabled(chosen)
+        self.writes.follow(self.new_button)
+        self.writes.follow(self.edit_button, chosen)
+        self.writes.follow(self.delete_button, chosen)
         for action in self.record_actions:
-            action.setEnabled(chosen)
+            if action in self.writing_actions:
+                self.writes.follow(action, chosen)
+            else:
+                action.setEnabled(chosen)
 
     @property
     def record_dialog(self) -> QDialog | None:
@@ -500,7 +514,7 @@ class RegisterPage(Page):
         record = self.current_record()
         if record is None:
             return None
-        view = open_record_history(self.context.services, self.context.runner, record, self)
+        view = open_record_history(self.context.services, self.context.runner, record, self, writes=self.writes)
         view.destroyed.connect(self._record_history_gone)
         self.record_history = view
         return view
@@ -516,7 +530,9 @@ class RegisterPage(Page):
     def open_company(self, record: Record) -> CompanyWindow:
         """A company's window: its estates, managers, contracts and credit ledger. One window, reused."""
         if self.company_window is None:
-            self.company_window = CompanyWindow(self.listing, self.context.runner, self)
+            self.company_window = CompanyWindow(
+                self.listing, self.context.runner, self, services=self.context.services, writes=self.writes
+            )
         self.company_window.show_company(record.id, record.title)
         return self.company_window
 

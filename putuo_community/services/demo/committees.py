@@ -7,12 +7,23 @@ from datetime import date, timedelta
 
 from putuo_community.domain.committee import SMALL_ESTATE_AREA
 from putuo_community.domain.dates import add_months, add_years
+from putuo_community.domain.registers.votes import VOTE_COLUMNS
 from putuo_community.services.demo import names
 from putuo_community.services.demo.model import Context, Estate
 from putuo_community.storage.bulk import Row
 
 COMMITTEE_STATES = ("无业主大会", "筹备中", "任期内", "即将届满", "届满未换届")
 COMMITTEE_STATE_WEIGHTS = (8, 5, 63, 16, 8)
+# The vote fields of terms and activities, left blank (the demo records no tallies for them).
+_UNCOUNTED_TERM = dict.fromkeys(VOTE_COLUMNS["committee_terms"].vote_keys)
+_UNCOUNTED_ACTIVITY = dict.fromkeys(VOTE_COLUMNS["committee_activities"].vote_keys)
+# What an 业主大会's topic decides, as 第278条 lists it (None: a general meeting).
+_ASSEMBLY_MATTERS = {
+    "业主大会（书面征询）：续聘物业服务企业": "选聘解聘物业",
+    "业主大会：使用维修资金维修屋面": "使用维修资金",
+    "业主大会：修改管理规约": "管理规约",
+    "业主大会：调整物业服务收费标准": "其他共有和共同管理事项",
+}
 EARLIEST_COMMITTEE_YEAR = 1997
 
 
@@ -128,6 +139,7 @@ def _write_term(ctx: Context, estate: Estate, term: _Term, following: _Term | No
         "renewal_filed_on": None,
         "renewal_audit_on": None,
         "dissolved_on": None,
+        **_UNCOUNTED_TERM,
         "note": None,
     }
     if following is not None and following.kind == "提前换届":
@@ -237,7 +249,7 @@ def _activities(ctx: Context, estate: Estate, terms: list[_Term], state: str) ->
         key = (row["kind"], row["held_on"], row["subject"])
         if key not in seen:  # the natural key must stay unique
             seen.add(key)
-            ctx.writer.add(register, row)
+            ctx.writer.add(register, {**_UNCOUNTED_ACTIVITY, **row})
 
     for term in terms:
         if term.filed is not None:
@@ -315,6 +327,7 @@ def _activities(ctx: Context, estate: Estate, terms: list[_Term], state: str) ->
                 "held_on": held,
                 "subject": f"{held.year}年{topic}",
                 "attendees": max(1, round(estate.households * rng.uniform(0.45, 0.85))),
+                "vote_matter": _ASSEMBLY_MATTERS.get(topic),
                 "note": None,
             },
         )

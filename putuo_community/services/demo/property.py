@@ -335,7 +335,7 @@ def credit_events(ctx: Context, book: PropertyBook, estate_ids: list[int]) -> No
                 rng.randint(380, 1000),
             )
         if rng.random() < 0.08:
-            _credit_event(ctx, company_id, managers, estate_ids, "轻微", rng.randint(20, 300), objection="异议成立")
+            _credit_event(ctx, company_id, managers, estate_ids, "轻微", rng.randint(20, 300), objection="撤销")
         if rng.random() < 0.08:
             _credit_event(ctx, company_id, managers, estate_ids, "轻微", rng.randint(60, 300), corrected=True)
         if rng.random() < 0.2:
@@ -385,14 +385,21 @@ def _credit_event(
     if not objection:
         active = days_ago <= 365
         objection = (
-            ctx.cycled("objection", ("审核中", "异议不成立", "无"), (7, 5, 88)) if active and band != "业绩" else "无"
+            ctx.cycled("objection", ("已受理", "已提出", "维持", "无"), (5, 2, 5, 88))
+            if active and band != "业绩"
+            else "无"
         )
-    objection_filed = None
-    if objection == "审核中":
-        objection_filed = today - timedelta(days=rng.randint(1, 18))
-        objection_filed = max(objection_filed, scored)
-    elif objection in ("异议成立", "异议不成立"):
-        objection_filed = scored + timedelta(days=rng.randint(2, 10))
+    # An objection's days in order (提出 ≤ 受理 ≤ 决定 ≤ today), as the entry rules want them.
+    objection_filed = objection_accepted = objection_decided = None
+    if objection == "已提出":
+        objection_filed = max(today - timedelta(days=rng.randint(0, 3)), scored)
+    elif objection == "已受理":
+        objection_accepted = max(today - timedelta(days=rng.randint(1, 18)), scored)
+        objection_filed = max(objection_accepted - timedelta(days=rng.randint(0, 3)), scored)
+    elif objection in ("撤销", "维持"):
+        objection_filed = min(scored + timedelta(days=rng.randint(2, 10)), today)
+        objection_accepted = min(objection_filed + timedelta(days=rng.randint(0, 3)), today)
+        objection_decided = min(objection_accepted + timedelta(days=rng.randint(5, 20)), today)
     corrected_on = None
     if corrected and band in ("轻微", "较严重"):
         earliest = add_months(scored, 1 if band == "轻微" else 3)
@@ -416,6 +423,8 @@ def _credit_event(
             else None,
             "objection": objection,
             "objection_filed_on": objection_filed,
+            "objection_accepted_on": objection_accepted,
+            "objection_decided_on": objection_decided,
             "corrected_on": corrected_on,
         },
     )

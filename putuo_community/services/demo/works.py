@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -12,6 +13,7 @@ from putuo_community.domain.registers.works import LIFT_PROJECT_STAGES, PROJECT_
 from putuo_community.services.demo import names
 from putuo_community.services.demo.model import Building, Context, Estate, Unit, money
 from putuo_community.services.demo.names import OLD_TYPES
+from putuo_community.storage.bulk import Row
 
 # --- renovation -------------------------------------------------------------------
 
@@ -79,7 +81,7 @@ def projects(ctx: Context, estate: Estate) -> None:
         )
         ctx.writer.add(
             "projects",
-            {
+            project := {
                 "estate_id": estate.id,
                 "name": f"{estate.name}{batch_year}年度{'旧住房' if kind == '综合修缮' else ''}{kind}工程",
                 "kind": kind,
@@ -104,12 +106,23 @@ def projects(ctx: Context, estate: Estate) -> None:
                 "signing_rate": money(rng.randint(9500 if stage_index >= 5 else 8000, 10000))
                 if kind == "成套改造" and stage_index >= 3
                 else None,
+                "agree_households": None,  # the tallies behind the rates: `_add_tallies`
+                "signed_households": None,
                 "satisfaction_rate": money(rng.randint(8500, 9900)) if stage_index == 10 else None,
                 "contractor": contractor,
                 "supervisor": rng.choice(ctx.supervisors) if contractor else None,
                 "note": rng.choice(PROJECT_NOTES) if rng.random() < 0.3 else None,
             },
         )
+        _add_tallies(project)
+
+
+def _add_tallies(project: Row) -> None:
+    """The households counted behind the consent and signing rates (rounded up: a rate is never overstated)."""
+    for rate_key, count_key in (("consent_rate", "agree_households"), ("signing_rate", "signed_households")):
+        rate = project[rate_key]
+        if rate is not None:
+            project[count_key] = math.ceil(project["households"] * rate / 100)
 
 
 def _funding(total: int, shares: tuple[int, int, int, int]) -> list[int]:

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from putuo_community.domain.attachments import CERTIFICATE_KIND
 from putuo_community.domain.committee import (
     formation_due_on,
     operation_review_start,
@@ -405,6 +406,7 @@ def facts_of(data: EstateFile, today: date) -> DossierFacts:
         committee_expected=bool(estate.get("has_assembly")) or (due is not None and due <= today),
         current_term_end=latest.values.get("end_on") if latest else None,
         current_term_filed=bool(latest and (latest.values.get("filed_on") or latest.values.get("renewal_filed_on"))),
+        current_term_certificate=_certificate_attached(data, latest),
         member_count=len(data.members.get(latest.id, [])) if latest else 0,
         contract_end=(current_contract.values.get("end_on") or date.max) if current_contract else None,
         management_mode=estate.get("management_mode"),
@@ -413,6 +415,13 @@ def facts_of(data: EstateFile, today: date) -> DossierFacts:
         lifts_unassessed=unassessed,
         attachment_count=len(data.of("attachments")),
         last_change_on=last_change,
+    )
+
+
+def _certificate_attached(data: EstateFile, term: Record | None) -> bool:
+    """A scan of the 备案证明 is attached to `term` (the bin's attachments are not loaded)."""
+    return term is not None and any(
+        a.values.get("term_id") == term.id and a.values.get("kind") == CERTIFICATE_KIND for a in data.of("attachments")
     )
 
 

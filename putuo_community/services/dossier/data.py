@@ -80,6 +80,8 @@ def load_estate_files(conn: Connection, estate_ids: Sequence[int], context: Doss
         register = REGISTERS[key]
         query, table = select_with_titles(register)
         estate_column = table.c[register.estate_field]
+        if key == "attachments":
+            query = query.where(table.c.removed_on.is_(None))  # those in the bin are out of the dossier
         for row in conn.execute(query.where(estate_column.in_(ids)).order_by(table.c.id)):
             record = row_to_record(register, row)
             files[record.values[register.estate_field]].records[key].append(record)

@@ -13,7 +13,6 @@ import multiprocessing
 import os
 import re
 import shutil
-import sys
 import threading
 import time
 import uuid
@@ -22,6 +21,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from putuo_community.domain.errors import BadFile
+from putuo_community.storage.processes import process_alive
 
 log = logging.getLogger(__name__)
 
@@ -69,35 +69,6 @@ def remove_stale_staging(folder: Path, *, now: float | None = None) -> list[Path
                 log.info("removed the staging folder %s of a batch that did not finish", path.name)
                 removed.append(path)
     return removed
-
-
-if sys.platform == "win32":
-    import _winapi
-
-    def process_alive(pid: int) -> bool:
-        """Whether a process with this id runs (or is still being torn down)."""
-        try:
-            handle = _winapi.OpenProcess(_winapi.SYNCHRONIZE, False, pid)
-        except OSError as exc:
-            return exc.winerror == 5  # ERROR_ACCESS_DENIED: it runs, under another account
-        try:
-            return _winapi.WaitForSingleObject(handle, 0) == _winapi.WAIT_TIMEOUT
-        finally:
-            _winapi.CloseHandle(handle)
-
-else:
-
-    def process_alive(pid: int) -> bool:
-        """Whether a process with this id runs; signal 0 only asks, it sends nothing."""
-        if pid <= 0:
-            return False
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            return True  # it runs, under another account
-        return True
 
 
 def worker_pool(count: int) -> ProcessPoolExecutor:

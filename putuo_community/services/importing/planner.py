@@ -11,6 +11,7 @@ from putuo_community.domain.fields import Field, FieldType
 from putuo_community.domain.formatting import format_value, is_masked
 from putuo_community.domain.parsing import clean_text, neighbourhood_key, normalise_header, parse_cell
 from putuo_community.domain.validation import record_problems
+from putuo_community.services.credit import ManagerLoads
 from putuo_community.services.importing.plan import (
     Candidate,
     FieldChange,
@@ -55,6 +56,7 @@ class Planner:
         self.street_cache: dict[str, int | None] = {}
         self.neighbourhood_keys: dict[tuple[int, str], tuple[int, str]] = {}
         self.required = [f for f in self.register.fields if f.required]
+        self.manager_loads = ManagerLoads(conn) if self.register.is_estate else None
 
     def run(self, progress: Callable[[int, int], None] | None = None) -> ImportPlan:
         """Plan every row; `progress(done, total)` hears of it every few hundred rows (and may raise to stop)."""
@@ -215,6 +217,11 @@ class Planner:
                 warnings.append(f"项目经理“{values['manager_id']}”未在该企业登记，此项暂不导入")
                 del values["manager_id"]
             else:
+                if self.manager_loads is not None:  # a project manager serves at most 3 estates: warn past it
+                    name = str(values.get("name") or "")
+                    warning = self.manager_loads.place(manager, clean_text(str(values["manager_id"])), name)
+                    if warning:
+                        warnings.append(f"项目经理：{warning}")
                 values["manager_id"] = manager
         self._resolve_places(values, lookups, problems)
 

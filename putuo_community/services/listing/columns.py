@@ -5,24 +5,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import Connection, case, func, or_, select
 
+from putuo_community.domain.attachments import CERTIFICATE_KIND
 from putuo_community.domain.committee import TermState, committee_term_status, formation_due_on
 from putuo_community.domain.completeness import DossierFacts, completeness_ratio, dossier_gaps
 from putuo_community.domain.credit import (
-    Band,
     CreditEvent,
-    WarningLevel,
     WarningThresholds,
     active_points,
-    company_warning_level,
-    is_active,
     manager_warning_level,
-    ranking_score,
 )
 from putuo_community.domain.dates import add_years
 from putuo_community.domain.lifts import (
@@ -33,7 +28,7 @@ from putuo_community.domain.lifts import (
     remote_monitoring_overdue,
 )
 from putuo_community.domain.registers import REGISTERS
-from putuo_community.services.credit import to_credit_event
+from putuo_community.services.credit import CompanyCredit, company_credit, no_credit, to_credit_event
 from putuo_community.services.dossier.content import BASIC_MISSING_CHECK
 from putuo_community.services.listing.model import DISSOLVED, FORMATION_DUE, NO_COMMITTEE, Assessment, ListFilter
 from putuo_community.services.listing.ordering import _ids_clause
@@ -138,7 +133,16 @@ def _add_completeness(
 ) -> None:
     """The dossier check of services/dossier (`facts_of`), with each fact gathered for all estates at once."""
     buildings = _grouped(conn, "buildings", lambda t: func.count(), ids)
-    attachments = _grouped(conn, "attachments", lambda t: func.count(), ids)
+    # Attachments in the bin are out of the dossier; a 备案证明 on the current term counts as its filing.
+    attachments = _grouped(conn, "attachments", lambda t: func.count(case((t.c.removed_on.is_(None), 1))), ids)
+    scans = TABLES["attachments"]
+    certified = set(
+        conn.scalars(
+            select(scans.c.term_id).where(
+                scans.c.kind == CERTIFICATE_KIND, scans.c.removed_on.is_(None), *_ids_clause(scans.c.estate_id, ids)
+            )
+        )
+    )
     funds = _grouped(conn, "funds", lambda t: func.max(t.c.as_of), ids)
     changes = _grouped(conn, "change_history", lambda t: func.max(t.c.changed_at), ids)
     term_ids = [t.id for t in terms.values()]
@@ -182,6 +186,7 @@ def _add_completeness(
             committee_expected=state != NO_COMMITTEE,
             current_term_end=term.end_on if term is not None else None,
             current_term_filed=bool(term is not None and (term.filed_on or term.renewal_filed_on)),
+            current_term_certificate=term is not None and term.id in certified,
             member_count=members.get(term.id, 0) if term is not None else 0,
             contract_end=(contract[1] or date.max) if contract is not None else None,
             management_mode=r.management_mode,
@@ -208,45 +213,14 @@ def _day(value: Any) -> date | None:
 # -- companies and their managers --------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Credit:
-    points: int
-    level: WarningLevel
-    score: int
-
-
-_NO_CREDIT = _Credit(0, WarningLevel.GREEN, ranking_score(0))
-
-
-def _commendation_active(row: Any, today: date) -> bool:
-    # As CreditService counts them: a commendation is published for one year like a demerit.
-    return is_active(CreditEvent(Band.MINOR, row.act_on, row.act_on, row.scored_on), today)
+_NO_CREDIT = no_credit(WarningThresholds())  # a company without events: green (its score: `no_credit`)
 
 
 def _company_credit(
     conn: Connection, company_ids: Sequence[int] | None, today: date, thresholds: WarningThresholds
-) -> dict[int, _Credit]:
-    """Active points, warning level and local score per company (its managers' events count for it)."""
-    events = TABLES["credit_events"]
-    demerits: dict[int, list[CreditEvent]] = defaultdict(list)
-    commendations: dict[int, int] = defaultdict(int)
-    for row in conn.execute(select(events).where(*_ids_clause(events.c.company_id, company_ids))):
-        event = to_credit_event(row)
-        if event is None:
-            if _commendation_active(row, today):
-                commendations[row.company_id] += row.points
-        else:
-            demerits[row.company_id].append(event)
-    result = {}
-    for company_id in set(demerits) | set(commendations) | set(company_ids or ()):
-        mine = demerits.get(company_id, [])
-        points = active_points(mine, today)
-        result[company_id] = _Credit(
-            points,
-            company_warning_level(mine, today, thresholds),
-            ranking_score(points, commendation_points=commendations.get(company_id, 0)),
-        )
-    return result
+) -> dict[int, CompanyCredit]:
+    """Active points, warning level and local score per company: the credit service's one computation."""
+    return company_credit(conn, company_ids, today, thresholds)
 
 
 def _company_columns(
@@ -258,7 +232,7 @@ def _company_columns(
     served = _grouped(conn, "estates", lambda t: func.count(), ids, "company_id")
     result = {}
     for company_id in all_ids:
-        standing = credit.get(company_id, _NO_CREDIT)
+        standing = credit.get(company_id) or no_credit(thresholds)
         result[company_id] = {
             "warning_level": standing.level,
             "active_points": standing.points,

@@ -9,9 +9,11 @@ from typing import Any
 
 from putuo_community.domain.committee import TermState
 from putuo_community.domain.credit import (
+    CreditStatus,
     WarningLevel,
 )
 from putuo_community.domain.fields import FieldType
+from putuo_community.domain.workdays import Deadline
 from putuo_community.services.records import Record
 
 # What an estate's 业委会 looks like in the list: the domain's term states, and three of ours.
@@ -98,10 +100,16 @@ class LedgerEntry:
     """One credit event of a company, with the dates its rules give it."""
 
     record: Record
-    active: bool
+    status: CreditStatus | None  # None: dates not filled in
     active_until: date
     correctable_from: date | None  # None: an 18-point act, which cannot be corrected
-    objection_deadline: date | None  # 15 working days from the objection (no holiday calendar is kept)
+    # 15 working days from acceptance on the official calendar; None without an accepted objection.
+    objection_deadline: Deadline | None
+
+    @property
+    def active(self) -> bool:
+        """Its points (or a commendation's) count today."""
+        return self.status is not None and self.status.counts
 
 
 @dataclass(frozen=True)
@@ -124,6 +132,7 @@ COMPUTED: dict[str, tuple[str, ...]] = {
     "companies": ("warning_level", "active_points", "score", "estates_served"),
     "managers": ("warning_level", "active_points", "estates_managed"),
     "lifts": ("age_years", "assessment", "monitoring"),
-    "committee_terms": ("street", "term_state", "days_to_end"),
-    "lift_projects": ("street",),
+    "committee_terms": ("street", "term_state", "days_to_end", "election_vote"),
+    "lift_projects": ("street", "lift_vote"),
+    "projects": ("full_set_vote",),  # the verdicts: domain/registers/votes.py
 }

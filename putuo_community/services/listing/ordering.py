@@ -16,6 +16,7 @@ from putuo_community.domain.credit import (
 )
 from putuo_community.domain.fields import Register
 from putuo_community.domain.registers import REGISTERS
+from putuo_community.domain.registers.votes import Verdict
 from putuo_community.services.listing.model import COMMITTEE_STATES, Assessment, TextKey
 from putuo_community.storage.schema import TABLES
 
@@ -60,6 +61,8 @@ def _native(value: Any) -> Any:
         return value.due_on
     if isinstance(value, str) and value in COMMITTEE_STATES:
         return COMMITTEE_STATES.index(value)
+    if isinstance(value, Verdict):  # a vote's verdict sorts by its text: 通过 apart from 未通过
+        return value.text
     return value
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -12,13 +12,14 @@ from sqlalchemy import Connection, select
 from putuo_community.domain.credit import (
     Band,
     correctable_from,
-    is_active,
+    objection_accepted_on,
     objection_deadline,
+    status_of_values,
 )
 from putuo_community.domain.credit import active_until as credit_active_until
 from putuo_community.domain.fields import FieldType, Register
 from putuo_community.domain.registers import REGISTERS
-from putuo_community.services.credit import to_credit_event
+from putuo_community.domain.workdays import WorkCalendar
 from putuo_community.services.listing.model import LedgerEntry
 from putuo_community.services.records import Record, row_to_record, select_with_titles
 from putuo_community.storage.schema import TABLES
@@ -71,29 +72,15 @@ def _records(conn: Connection, register_key: str, condition: Any) -> list[Record
     return [row_to_record(register, row) for row in conn.execute(query.where(condition))]
 
 
-def _ledger_entry(record: Record, today: date) -> LedgerEntry:
+def _ledger_entry(record: Record, today: date, calendar: WorkCalendar) -> LedgerEntry:
     values = record.values
     scored_on: date = values["scored_on"]
     band = None if values.get("band") == "业绩" else Band.from_label(values["band"])
-    event = to_credit_event(_RowView(values))
-    filed = values.get("objection_filed_on")
+    accepted = objection_accepted_on(values)
     return LedgerEntry(
         record=record,
-        active=event is not None and is_active(event, today),
+        status=status_of_values(values, today),
         active_until=credit_active_until(scored_on),
         correctable_from=correctable_from(band, scored_on) if band is not None else None,
-        objection_deadline=objection_deadline(filed) if filed is not None else None,
+        objection_deadline=objection_deadline(accepted, calendar) if accepted is not None else None,
     )
-
-
-class _RowView:
-    """A record's values read as attributes, as `to_credit_event` reads a stored row."""
-
-    def __init__(self, values: Mapping[str, Any]) -> None:
-        self._values = values
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self._values[name]
-        except KeyError:
-            raise AttributeError(name) from None

@@ -55,6 +55,7 @@ from putuo_community.services.listing.ordering import (
     _text_ranks,
 )
 from putuo_community.services.listing.records import _ledger_entry, _match_reasons, _records
+from putuo_community.services.listing.votes import vote_columns, with_votes
 from putuo_community.services.queries import filtered_query
 from putuo_community.services.records import row_to_record, select_with_titles
 from putuo_community.storage.database import Database
@@ -490,9 +491,11 @@ class ListingService:
         if key == "lifts":
             return _lift_columns(conn, ids, today)
         if key == "committee_terms":
-            return _term_columns(conn, ids, today)
+            return with_votes(key, _term_columns(conn, ids, today), vote_columns(conn, key, ids))
         if key == "lift_projects":
-            return _street_columns(conn, TABLES["lift_projects"], ids)
+            return with_votes(key, _street_columns(conn, TABLES["lift_projects"], ids), vote_columns(conn, key, ids))
+        if key == "projects":
+            return vote_columns(conn, key, ids)
         return {}
 
     # -- the company window ---------------------------------------------------------------
@@ -513,7 +516,8 @@ class ListingService:
         estate_rows = self.rows("estates", estate_ids, today=today)
         manager_rows = self.rows("managers", manager_ids, today=today)
         contracts.sort(key=lambda r: r.values.get("start_on") or date.min, reverse=True)
-        ledger = [_ledger_entry(r, today) for r in events]
+        calendar = self.credit.calendar()  # objection deadlines count on the official holiday calendar
+        ledger = [_ledger_entry(r, today, calendar) for r in events]
         ledger.sort(key=lambda e: e.record.values["scored_on"], reverse=True)
         return CompanyFile(
             company=company,
