@@ -513,6 +513,10 @@ class ReminderTableModel(RowTableModel):
         if column not in self._keys:
             self.sort_keys_wanted.emit(column)
             return
+        if self._sorted_by == (column, order):
+            # Already in this order: a header click reaches here twice (the view's sortByColumn, then
+            # the header's indicator signal), and the second would cost as much as the first.
+            return
         self.layoutAboutToBeChanged.emit()
         old_visible = self._visible
         self._order = self._sorted_positions_by_keys()
@@ -520,12 +524,20 @@ class ReminderTableModel(RowTableModel):
         self._refilter()
         persistent = self.persistentIndexList()
         if persistent:
-            new_row = {position: row for row, position in enumerate(self._visible)}
+            new_row = self._rows_of({old_visible[i.row()] for i in persistent if i.isValid()})
             self.changePersistentIndexList(
                 persistent,
                 [self.index(new_row[old_visible[i.row()]], i.column()) if i.isValid() else i for i in persistent],
             )
         self.layoutChanged.emit()
+
+    def _rows_of(self, positions: set[int]) -> dict[int, int]:
+        """The rows now showing these reminders (by position in `prepared.rows`); the few the view keeps
+        track of (the current row, a selection) are found by a C-level scan each, not a 43,000-entry dict."""
+        visible = self._visible
+        if len(positions) > 32:
+            return {position: row for row, position in enumerate(visible)}
+        return {position: visible.index(position) for position in positions}
 
     # -- Qt overrides ----------------------------------------------------------------------
 

@@ -226,6 +226,17 @@ def test_search_and_category_together_keep_the_reminder_the_cursor_is_on(qtbot, 
     assert page.model.row_object(page.view.currentIndex().row()).subject == "电梯 31103100000000000016"
 
 
+@pytest.mark.usefixtures("chinese_locale")
+def test_a_sort_keeps_the_cursor_on_its_reminder(qtbot, page: RemindersPage) -> None:
+    qtbot.waitUntil(lambda: not page.model.missing_sort_keys())
+    lift = "电梯 31103100000000000016"
+    page.view.setCurrentIndex(page.model.index(shown_subjects(page).index(lift), 2))
+    for header, order, row in (("小区", Qt.SortOrder.AscendingOrder, 1), ("到期日", Qt.SortOrder.DescendingOrder, 0)):
+        page.view.sortByColumn(column_of(page, header), order)
+        assert shown_subjects(page)[row] == lift  # by 到期日 it moves from the second row to the first
+        assert (page.view.currentIndex().row(), page.view.currentIndex().column()) == (row, 2)
+
+
 def test_the_filtered_and_sorted_model_passes_qt_model_tester(qtbot, qtmodeltester, page: RemindersPage) -> None:
     page.view.sortByColumn(column_of(page, "事项"), Qt.SortOrder.AscendingOrder)
     qtbot.waitUntil(lambda: not page.model.missing_sort_keys())
