@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnClause,
     Connection,
+    LargeBinary,
     String,
     Table,
     case,
@@ -188,7 +189,12 @@ def copy_created_to_history(
     )
     varying = ("record_id", "record_title", "estate_id", "new_value")
     linker = sqlite_linker(conn, {key: value for key, value in fixed.items() if key not in varying}, varying)
-    chained = getattr(func, linker.name)(*(rows.c[key] for key in varying))
+    # The long texts go to Python as their UTF-8 bytes: decoding 50,000 snapshots only to encode them again
+    # for the hash was a tenth of a large import's history time.
+    texts = {"record_title", "new_value"}
+    chained = getattr(func, linker.name)(
+        *(cast(rows.c[key], LargeBinary) if key in texts else rows.c[key] for key in varying)
+    )
     source = select(*(rows.c[key] for key in values), chained)
     result = conn.execute(insert(history).from_select([*values, "chain_hash"], source))
     written = int(result.rowcount)

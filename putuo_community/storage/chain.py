@@ -45,13 +45,14 @@ READ_CHUNK = 5000
 def _feed(digest: Any, values: Iterable[Any]) -> None:
     """Each value by its text, framed by its length (None by "~"): no two contents give the same bytes.
 
-    A value counts by its text, so an id 5 and a "5" read back from a text column are the same.
+    A value counts by its text, so an id 5 and a "5" read back from a text column are the same. Bytes are
+    that text already encoded (SQLite hands a TEXT cast to BLOB over as its UTF-8, with no decoding).
     """
     for value in values:
         if value is None:
             digest.update(b"~")
         else:
-            data = str(value).encode("utf-8", "surrogatepass")
+            data = value if type(value) is bytes else str(value).encode("utf-8", "surrogatepass")
             digest.update(b"%d:" % len(data))
             digest.update(data)
 
