@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from putuo_community.domain import rules
+from putuo_community.domain.reminder_policy import ReminderPolicy
 from putuo_community.services import Services
 from putuo_community.services.reminders import Reminder
 
@@ -216,7 +217,10 @@ def test_a_class_one_risk_is_reminded_until_its_action_is_done(services: Service
 def test_monitoring_not_recorded_counts_as_missing(services: Services, estate_id: int) -> None:
     _lift(services, estate_id, "31103101072020010001", first_use_on=date(2020, 1, 1), remote_monitoring=None)
     assert not services.reminders.list(today=date(2027, 10, 1))  # the deadline is 90 days and one away
-    found = _by_rule(services.reminders.list(today=date(2027, 10, 1), horizon_days=91), rules.LIFT_REMOTE_MONITORING)
+    found = _by_rule(
+        services.reminders.list(today=date(2027, 10, 1), policy=ReminderPolicy(horizon_days=91)),
+        rules.LIFT_REMOTE_MONITORING,
+    )
     assert [r.due_on for r in found] == [date(2027, 12, 31)]
 
 

@@ -165,6 +165,12 @@ ESTATES = Register(
         boolean("has_assembly", "已成立业主大会", synonyms=("业主大会", "是否成立业主大会", "业主大会成立情况")),
         date_field("first_delivery_on", "首次交付日期"),
         date_field("half_delivered_on", "交付过半日期", note="交付面积达到建筑面积50%的日期"),
+        date_field(
+            "formation_report_on",
+            "成立业主大会报告日期",
+            note="建设单位向街镇书面报告并报送筹备资料的日期（筹备组在其后60日内组建）",
+            synonyms=("筹备资料报送日期", "书面报告日期"),
+        ),
         date_field("prep_group_on", "筹备组成立日期"),
         date_field("first_assembly_on", "首次业主大会日期"),
         boolean("agency_bookkeeping", "代理记账", synonyms=("是否代理记账",)),

@@ -1,0 +1,50 @@
+"""Deadlines worth a reminder, across all estates: each says which rule produced it.
+
+The rules themselves live in the domain; the modules here gather the dates they need, one
+kind of deadline each (`committees`, `contracts`, `lifts`, `funds`, `credit`), and `core`
+holds what they share.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from putuo_community.domain.reminder_policy import ReminderPolicy
+from putuo_community.services.reminders import committees, contracts, credit, funds, lifts
+from putuo_community.services.reminders.core import SECTION_OF_CATEGORY, Reminder, Scan, in_order
+from putuo_community.services.reminders.settings import read_policy
+from putuo_community.storage.database import Database
+
+__all__ = ["INPUTS", "SECTION_OF_CATEGORY", "Reminder", "ReminderService", "read_policy"]
+
+# The registers reminders are computed from: a write to any other cannot change one.
+INPUTS = (
+    "streets",
+    "estates",
+    "committee_terms",
+    "committee_members",
+    "committee_activities",
+    "contracts",
+    "lifts",
+    "funds",
+    "credit_events",
+    "companies",
+)
+KINDS = (committees, contracts, lifts, funds, credit)
+
+
+class ReminderService:
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def list(
+        self, *, today: date, street_id: int | None = None, policy: ReminderPolicy | None = None
+    ) -> list[Reminder]:
+        """Overdue and upcoming deadlines, overdue first, then by due date.
+
+        Upcoming means within the policy's horizon (the district's setting unless `policy` is given).
+        """
+        with self.database.read() as conn:
+            scan = Scan(conn, street_id, today, policy or read_policy(conn))
+            found = [reminder for kind in KINDS for reminder in kind.reminders(scan)]
+        return in_order(found)

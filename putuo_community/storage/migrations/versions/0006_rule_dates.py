@@ -1,0 +1,37 @@
+"""the dates three corrected rules watch: the formation report, a Ⅱ类 lift's plan, a lift's 审价
+
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-11-29 09:00:00
+
+The 筹备组 is due 60 days after the developer's written report, not after the day the
+conditions are met, so the estate keeps the report's date. A lift keeps the day a Ⅱ类
+risk-control plan was made and the day works over ¥50,000 were price-audited (审价).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0006"
+down_revision = "0005"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    # New nullable columns only: SQLite adds them in place, without copying the table.
+    with op.batch_alter_table("estates", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("formation_report_on", sa.Date(), nullable=True, comment="成立业主大会报告日期"))
+    with op.batch_alter_table("lifts", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("risk_plan_on", sa.Date(), nullable=True, comment="风险防控方案日期"))
+        batch_op.add_column(sa.Column("price_audit_on", sa.Date(), nullable=True, comment="审价日期"))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("lifts", schema=None) as batch_op:
+        batch_op.drop_column("price_audit_on")
+        batch_op.drop_column("risk_plan_on")
+    with op.batch_alter_table("estates", schema=None) as batch_op:
+        batch_op.drop_column("formation_report_on")
