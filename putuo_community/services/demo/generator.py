@@ -278,6 +278,7 @@ def _estate(
         "half_delivered_on": min(today, first_delivery + timedelta(days=rng.randint(30, 540)))
         if first_delivery is not None and plan.housing_type not in names.OLD_TYPES
         else None,
+        "formation_report_on": None,
         "prep_group_on": None,
         "first_assembly_on": None,
         "agency_bookkeeping": None,

@@ -65,6 +65,7 @@ def _estate(name: str = "梅川一村", **values: object) -> tuple[object, ...]:
         "has_assembly": "是",
         "first_delivery_on": dt.date(1980, 6, 1),
         "half_delivered_on": dt.date(1981, 3, 15),
+        "formation_report_on": None,
         "prep_group_on": None,
         "first_assembly_on": None,
         "agency_bookkeeping": "否",
