@@ -5,16 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from datetime import date
 from typing import TextIO
 
 from putuo_community import APP_TITLE, __version__
 from putuo_community.cli.attachments import add_attachment_commands, run_attach, run_attachments
 from putuo_community.cli.calendar import add_calendar_commands, calendar_writes, run_calendar
-from putuo_community.cli.common import ProgressLine, street_id_of
+from putuo_community.cli.common import ProgressLine
 from putuo_community.cli.exporting import add_export_commands, run_dossier, run_export
 from putuo_community.cli.importing import add_import_commands, run_batches, run_import, run_template, run_undo
 from putuo_community.cli.maintenance import add_maintenance_commands, run_backup, run_backups, run_check, run_restore
+from putuo_community.cli.reminders import add_reminder_commands, run_reminders
 from putuo_community.domain.errors import ReadOnlyDatabase, UserError
 from putuo_community.domain.registers import get_register
 from putuo_community.services import Services
@@ -69,12 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--replace", action="store_true", help="清空已有档案后重新生成（先自动备份）")
     demo.add_argument("--yes", action="store_true", help="与 --replace 同用：不再询问，直接清空")
 
-    reminders = commands.add_parser(
-        "reminders", parents=[common], help="列出到期和逾期提醒（换届、合同、电梯、维修资金、信用）"
-    )
-    reminders.add_argument("--street", metavar="街镇", help="只看一个街镇，例如 长征 或 长征镇")
-    reminders.add_argument("--overdue", action="store_true", help="只列出已逾期的")
-    reminders.add_argument("--date", type=date.fromisoformat, metavar="YYYY-MM-DD", help="按哪一天计算（默认今天）")
+    add_reminder_commands(commands, common)
     add_import_commands(commands, common)
     add_export_commands(commands, common)
     add_maintenance_commands(commands, common)
@@ -93,7 +88,7 @@ def _positive_int(text: str) -> int:
 def run_command(args: argparse.Namespace, open_services: ServicesFactory, *, out: TextIO = sys.stdout) -> int:
     handlers = {
         "demo": _demo,
-        "reminders": _reminders,
+        "reminders": run_reminders,
         "import": run_import,
         "template": run_template,
         "batches": run_batches,
@@ -166,22 +161,4 @@ def _demo(args: argparse.Namespace, services: Services, out: TextIO) -> int:
         if count:
             print(f"  {get_register(key).label}：{count:,}", file=out)
     print(f"数据库：{services.database_name}", file=out)
-    return EXIT_OK
-
-
-def _reminders(args: argparse.Namespace, services: Services, out: TextIO) -> int:
-    street_id = street_id_of(services, args.street) if args.street else None
-    today = args.date or date.today()
-    reminders = services.reminders.list(today=today, street_id=street_id)
-    if args.overdue:
-        reminders = [r for r in reminders if r.overdue]
-    for r in reminders:
-        due = r.due_on.isoformat() if r.due_on else "—"
-        state = "逾期" if r.overdue else "将到期"
-        print(
-            f"{state}\t{due}\t{r.street_name}\t{r.estate_name}\t{r.category}\t{r.message}\t依据：{r.rule.title}",
-            file=out,
-        )
-    overdue = sum(1 for r in reminders if r.overdue)
-    print(f"共 {len(reminders)} 条提醒，其中逾期 {overdue} 条（按 {today.isoformat()} 计算）。", file=out)
     return EXIT_OK

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -56,6 +56,29 @@ def formation_due_on(*, first_delivery_on: date | None, half_area_delivered_on: 
     return min(candidates, default=None)
 
 
+FORMATION_REPORT_DAYS = 30  # the developer's written report, from the day the conditions are met
+PREP_GROUP_DAYS = 60  # the 街镇 forms the 筹备组, from the report
+FIRST_ASSEMBLY_DAYS = 90  # the 筹备组 holds the first 业主大会, from its forming
+
+
+def formation_report_due_on(ready_on: date) -> date:
+    """The developer reports to the 街镇 within 30 days of the day the conditions are met."""
+    return ready_on + timedelta(days=FORMATION_REPORT_DAYS)
+
+
+def prep_group_due_on(*, ready_on: date, report_on: date | None) -> date:
+    """The 街镇 forms the 筹备组 within 60 days of the report (规定 第十五条).
+
+    Until a report is recorded the 60 days run from the last day the developer had to give it
+    (conditions + 30 days): the 街镇 cannot be late before the developer is.
+    """
+    return (report_on or formation_report_due_on(ready_on)) + timedelta(days=PREP_GROUP_DAYS)
+
+
+def first_assembly_due_on(prep_group_on: date) -> date:
+    return prep_group_on + timedelta(days=FIRST_ASSEMBLY_DAYS)
+
+
 # --- 换届 timeline --------------------------------------------------------------
 
 
@@ -105,6 +128,20 @@ class Milestone(NamedTuple):
         return today <= self.due_on <= today + timedelta(days=days)
 
 
+FILING_DAYS = 30  # 备案 after an election, first or renewal (规定 第二十三条、第二十九条)
+RENEWAL_AUDIT_MONTHS = 1  # 换届审计 after the election
+
+
+def filing_due_on(elected_on: date) -> date:
+    """备案 within 30 days of the election: 2025-07-10 gives 2025-08-09."""
+    return elected_on + timedelta(days=FILING_DAYS)
+
+
+def renewal_audit_due_on(elected_on: date) -> date:
+    """换届审计 within one calendar month of the election (clamped: 01-31 gives 02-28/29)."""
+    return add_months(elected_on, RENEWAL_AUDIT_MONTHS)
+
+
 def renewal_timeline(term_end: date, events: RenewalEvents) -> tuple[Milestone, ...]:
     """The six 换届 steps with due dates from the term end T; later steps chain from actual dates."""
     report_due = add_months(term_end, -5)
@@ -117,9 +154,35 @@ def renewal_timeline(term_end: date, events: RenewalEvents) -> tuple[Milestone, 
         Milestone("group", "组建换届改选小组", group_due, events.group_formed_on, rules.RENEWAL_GROUP),
         Milestone("seals", "移交印章和档案资料", seals_due, events.seals_handover_on, rules.SEALS_HANDOVER),
         Milestone("election", "选举新一届业委会", election_due, events.election_on, rules.RENEWAL_ELECTION),
-        Milestone("filing", "办理换届备案", elected + timedelta(days=30), events.filed_on, rules.RENEWAL_FILING),
-        Milestone("audit", "完成换届审计", add_months(elected, 1), events.audit_on, rules.RENEWAL_AUDIT),
+        *election_follow_up(elected, filed_on=events.filed_on, audit_on=events.audit_on),
     )
+
+
+def election_follow_up(
+    elected_on: date, *, filed_on: date | None, audit_on: date | None, first_term: bool = False
+) -> tuple[Milestone, ...]:
+    """What an election leaves to do: 备案 within 30 days and, after a 换届, the 换届审计 within a month.
+
+    These outlive the old term: once the new term is entered they are still owed until recorded,
+    on the old term (换届备案日期, 换届审计日期) or, for the 备案, on the new term (备案日期).
+    A first committee (首届) has no predecessor to audit: only its 备案.
+    """
+    if first_term:
+        return (Milestone("filing", "办理首届业委会备案", filing_due_on(elected_on), filed_on, rules.RENEWAL_FILING),)
+    return (
+        Milestone("filing", "办理换届备案", filing_due_on(elected_on), filed_on, rules.RENEWAL_FILING),
+        Milestone("audit", "完成换届审计", renewal_audit_due_on(elected_on), audit_on, rules.RENEWAL_AUDIT),
+    )
+
+
+def election_day_of(*, elected_on: date | None, predecessor_election_on: date | None, start_on: date) -> date:
+    """The election a term's 备案 and 换届审计 count from.
+
+    The old term's 换届选举日期 first (the reminders before the new term was entered counted from
+    it, so the due dates do not move when it is entered), then the term's own 选举日期, then its
+    start (a term is elected on or before it starts: the latest the election can have been).
+    """
+    return predecessor_election_on or elected_on or start_on
 
 
 def overdue_milestones(term_end: date, events: RenewalEvents, today: date) -> tuple[Milestone, ...]:
@@ -168,6 +231,50 @@ def needs_early_reelection(
     if remaining_members * 2 < original_members:
         return True
     return last_activity_on is not None and today > add_months(last_activity_on, 6)
+
+
+INACTIVITY_MONTHS = 6
+
+
+def members_below_half_on(*, original_members: int, recorded_members: int, departures: Iterable[date]) -> date | None:
+    """The day fewer than half of a committee's members remain (规定 第三十二条), or None.
+
+    `original_members` is the number the term started with (委员人数, else the members ever recorded
+    on it), `recorded_members` those recorded on it, `departures` their 离任日期; 候补委员 are left
+    out of all three by the caller. A member no longer counts from their 离任日期 on, so the day is
+    a recorded departure: the day fewer than half remain, the reminder's due date (it is not
+    overdue that day, and is the day after). A member list shorter than the seats from the start is
+    incomplete data, not a committee that lost its members: without a departure, None.
+    """
+    if original_members <= 0:
+        return None
+    for gone, day in enumerate(sorted(departures), start=1):
+        remaining = min(recorded_members - gone, original_members)
+        if remaining * 2 < original_members:
+            return day
+    return None
+
+
+def inactivity_deadline(*, term_start: date, last_activity_on: date | None) -> date | None:
+    """The last day of the six months a committee in term may go without any activity (第三十二条).
+
+    Counted from its latest 运作记录 of any kind, or from the term start when it has none since (a
+    committee cannot idle before it takes office). From the day after, `needs_early_reelection`
+    holds: the reminder is due on this day and overdue from the next. None when the estate has no
+    运作记录 at all: that says the register is not kept for it yet, not that the committee is idle,
+    and reading it so would flag every estate whose meetings are not entered.
+    """
+    if last_activity_on is None:
+        return None
+    return add_months(max(term_start, last_activity_on), INACTIVITY_MONTHS)
+
+
+def committee_member_count(*, seats: int | None, current_members: int) -> int | None:
+    """The size a committee is judged by: its 委员人数 when filled, else its current members counted
+    (not left, not 候补委员); None when neither is recorded (nothing to judge)."""
+    if seats:
+        return seats
+    return current_members or None
 
 
 # --- operation ---------------------------------------------------------------------
@@ -258,4 +365,54 @@ def recent_operation(dates_by_kind: Mapping[str, Iterable[date]], *, term_start:
         reception_dates=dates_by_kind.get("接待日", ()),
         period_start=operation_review_start(term_start, today),
         period_end=today,
+    )
+
+
+# --- annual audit ------------------------------------------------------------------
+
+ANNUAL_AUDIT_REPORT_BY = (6, 30)  # the audit of year Y−1 reports by Y-06-30
+
+
+def annual_audit_due_on(audit_year: int) -> date:
+    """The audit of `audit_year` (its 1 January – 31 December) reports by 30 June of the next year."""
+    month, day = ANNUAL_AUDIT_REPORT_BY
+    return date(audit_year + 1, month, day)
+
+
+def annual_audit_years(*, today: date, ahead_days: int, applies: tuple[date | None, date | None]) -> tuple[int, ...]:
+    """The audit years whose 年度审计 can be owed as of `today`, for any estate.
+
+    The audit of year Y−1 is due Y-06-30. A year counts when its due date falls within the days the
+    rule `applies` (never one due before its document took effect) and is at most `ahead_days`
+    away: reminded from `ahead_days` before, overdue from the day after.
+    """
+    first, last = applies
+    year = (first or today).year - 1
+    if first is not None and annual_audit_due_on(year) < first:
+        year += 1
+    years = []
+    while (due := annual_audit_due_on(year)) - timedelta(days=ahead_days) <= today:
+        if last is not None and due > last:
+            break
+        years.append(year)
+        year += 1
+    return tuple(years)
+
+
+def annual_audits_owed(
+    audit_years: Iterable[int], *, assembly_year: int | None, audited_in: Collection[int]
+) -> tuple[int, ...]:
+    """Which of `audit_years` (from `annual_audit_years`) an estate's 业主大会 has not had audited.
+
+    The audit of year Y−1 is done by a 运作记录 of kind 审计 dated in year Y, 1 January to
+    31 December (a late audit still completes it); `audited_in` are the years of those records. A
+    year is owed only when the 业主大会 existed by the end of the audited year: `assembly_year` is
+    the year it was formed (or its first committee took office), None when it exists but since
+    when is not recorded.
+    """
+    years = tuple(audit_years)
+    if not audited_in and (assembly_year is None or (years and assembly_year <= years[0])):
+        return years  # the usual case at district scale: nothing recorded, every year owed
+    return tuple(
+        year for year in years if (assembly_year is None or assembly_year <= year) and year + 1 not in audited_in
     )

@@ -141,7 +141,7 @@ COMMITTEE_SIZE = Rule(
     cites((1, "第二十条")),
     watches="业委会届次.委员人数、业委会成员；小区.建筑面积",
     offset="5人以上单数；1万㎡以下可3人",
-    produces="人数不符时提示（无期限）",
+    produces="人数不符时提示（自任期开始之日起，持续至纠正）",
 )
 TERM_LENGTH = Rule(
     "TERM_LENGTH",
@@ -157,9 +157,9 @@ EARLY_REELECTION = Rule(
     "提前换届改选",
     "业委会委员人数不足半数或连续6个月未开展工作的，业主大会应当启动提前换届改选程序。",
     cites((1, "第三十二条")),
-    watches="业委会成员.离任日期；业委会运作记录.日期",
+    watches="业委会届次.委员人数；业委会成员.离任日期（不含候补委员）；业委会运作记录.日期",
     offset="在任委员不足半数，或连续6个月无运作记录",
-    produces="启动提前换届改选",
+    produces="不足半数之日（离任日期）；最近运作记录（或任期开始）后满6个月之日",
 )
 OPERATION = Rule(
     "OPERATION",
@@ -208,10 +208,10 @@ RENEWAL_ELECTION = Rule(
 )
 RENEWAL_FILING = Rule(
     "RENEWAL_FILING",
-    "换届备案",
-    "新一届业委会应当在选举产生后30日内向街镇办理备案手续，街镇在受理后20日内完成备案。",
+    "业委会备案",
+    "业委会（首届或换届产生的新一届）应当在选举产生后30日内向街镇办理备案手续，街镇在受理后20日内完成备案。",
     cites((1, "第二十三条、第二十九条、第三十四条")),
-    watches="业委会届次.选举日期（换届选举日期）",
+    watches="业委会届次.换届选举日期（上一届）、选举日期；备案日期、换届备案日期",
     offset="选举后30日",
     produces="备案截止日",
 )
@@ -220,7 +220,7 @@ RENEWAL_AUDIT = Rule(
     "换届审计",
     "业委会换届后1个月内应当完成换届财务审计。",
     cites((2, "")),
-    watches="业委会届次.选举日期（换届选举日期）",
+    watches="业委会届次.换届选举日期（上一届，未填时按本届选举日期）、换届审计日期",
     offset="选举后1个月",
     produces="换届审计截止日",
 )
@@ -354,9 +354,9 @@ TEMP_SERVICE = Rule(
     "临时物业服务期限",
     "临时物业服务期限不超过6个月。",
     cites((1, "第五十二条"), (2, "")),
-    watches="物业服务合同.合同类型、开始日期",
+    watches="物业服务合同.合同类型、开始日期、结束日期",
     offset="不超过6个月",
-    produces="临时物业服务到期日",
+    produces="临时物业服务到期日；结束日期超过开始日期加6个月的不予保存",
 )
 MANAGER_ESTATES = Rule(
     "MANAGER_ESTATES",
@@ -402,8 +402,8 @@ LIFT_PRICE_AUDIT = Rule(
     "电梯修理、改造、更新工程费用超过5万元的，应当进行审价。",
     cites((10, "")),
     watches="电梯.处置费用、审价日期",
-    offset="超过5万元",
-    produces="须审价",
+    offset="超过5万元（恰为5万元不须）",
+    produces="须审价（无截止日，登记审价日期后消除）",
 )
 LIFT_ADDITION_SUBSIDY = Rule(
     "LIFT_ADDITION_SUBSIDY",

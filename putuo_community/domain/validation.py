@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from putuo_community.domain.committee import term_length_problem
+from putuo_community.domain.contracts import temporary_service_problem
 from putuo_community.domain.credit import entry_problems as credit_entry_problems
 from putuo_community.domain.credit_code import credit_code_problem
 from putuo_community.domain.errors import FieldProblem, ValidationReport
@@ -133,6 +134,15 @@ def _term_length(values: Mapping[str, Any]) -> list[FieldProblem]:
     return []
 
 
+def _temporary_service(values: Mapping[str, Any]) -> list[FieldProblem]:
+    start, end = values.get("start_on"), values.get("end_on")
+    if isinstance(start, date) and isinstance(end, date):
+        problem = temporary_service_problem(values.get("kind"), start, end)
+        if problem:
+            return [FieldProblem("end_on", "结束日期", problem)]
+    return []
+
+
 def _credit_dates(values: Mapping[str, Any]) -> list[FieldProblem]:
     # The credit rules (discovery within a year, points of the band, correction, objection) are the domain's.
     return credit_entry_problems(values)
@@ -161,7 +171,7 @@ _RECORD_CHECKS: dict[str, tuple[RecordCheck, ...]] = {
         _vote_counts("committee_terms"),
     ),
     "committee_activities": (_vote_counts("committee_activities"),),
-    "contracts": (_dates_in_order("start_on", "end_on", "结束日期"),),
+    "contracts": (_dates_in_order("start_on", "end_on", "结束日期"), _temporary_service),
     "credit_events": (_credit_dates,),
     "projects": (_dates_in_order("started_on", "completed_on", "竣工日期"), _vote_counts("projects")),
     "lift_projects": (

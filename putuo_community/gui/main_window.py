@@ -35,9 +35,11 @@ from putuo_community.gui.first_start import FirstStartPanel
 from putuo_community.gui.long_task import LongTask, run_long_task
 from putuo_community.gui.models import OVERDUE_COLOUR
 from putuo_community.gui.pages.base import Page, PageContext
+from putuo_community.gui.pages.dashboard_page import DashboardPage
 from putuo_community.gui.pages.estate_page import EstatePage
 from putuo_community.gui.pages.export_page import ExportPage
 from putuo_community.gui.pages.import_page import ImportPage
+from putuo_community.gui.pages.policy_page import PolicyPage
 from putuo_community.gui.pages.register_page import RegisterPage
 from putuo_community.gui.pages.reminders_page import RemindersPage
 from putuo_community.gui.reminder_feed import ReminderFeed
@@ -46,6 +48,7 @@ from putuo_community.gui.widgets import enlarged_font
 from putuo_community.gui.worker import BackgroundRunner, Progress
 from putuo_community.gui.write_access import WriteAccess, read_only_notice, read_only_notice_tip
 from putuo_community.services import Record, Services
+from putuo_community.services.dashboard import Drill
 from putuo_community.services.workspace import open_demo
 
 log = logging.getLogger(__name__)
@@ -58,6 +61,7 @@ DAILY_BACKUP_MESSAGE_MS = 8000
 FRAME_ALLOWANCE = 40  # a title bar and borders, before the window is shown and can measure its own
 PAGE_KEYS = (
     "estates",
+    "dashboard",
     "committees",
     "companies",
     "managers",
@@ -65,9 +69,19 @@ PAGE_KEYS = (
     "lifts",
     "lift_projects",
     "reminders",
+    "policies",
     "import",
     "export",
 )
+SHORTCUT_PAGES = 10  # Ctrl+1 … Ctrl+9, Ctrl+0
+# The page that lists each register the 概览 page opens.
+LIST_PAGE_OF_REGISTER = {
+    "estates": "estates",
+    "committee_terms": "committees",
+    "companies": "companies",
+    "lifts": "lifts",
+    "projects": "projects",
+}
 
 
 def window_settings() -> QSettings:
@@ -178,6 +192,7 @@ class MainWindow(QMainWindow):
         c = self.context
         pages: list[tuple[str, Page]] = [
             ("estates", EstatePage(c, self.tr("小区档案"))),
+            ("dashboard", DashboardPage(c, self.tr("概览"))),
             (
                 "committees",
                 RegisterPage(c, COMMITTEE_TERMS, self.tr("业委会"), self.tr("各小区业委会的届次、任期和换届进度")),
@@ -194,6 +209,7 @@ class MainWindow(QMainWindow):
                 RegisterPage(c, LIFT_PROJECTS, self.tr("加装电梯"), self.tr("既有多层住宅加装电梯项目的进度和补贴")),
             ),
             ("reminders", RemindersPage(c, self.tr("提醒"), self.reminder_feed)),
+            ("policies", PolicyPage(c, self.tr("政策依据"))),
             ("import", ImportPage(c, self.tr("导入"))),
             ("export", ExportPage(c, self.tr("导出"))),
         ]
@@ -201,6 +217,8 @@ class MainWindow(QMainWindow):
             self.pages[key] = page
             if isinstance(page, RemindersPage | RegisterPage):
                 page.open_estate_requested.connect(self.open_estate)
+            if isinstance(page, DashboardPage):
+                page.drill_requested.connect(self.open_drill)
             self.stack.addWidget(page)
             page.status_changed.connect(self._page_status)
             self.change_hub.changed.connect(page.apply_changes)
@@ -211,7 +229,8 @@ class MainWindow(QMainWindow):
         self.navigation.setFont(enlarged_font(self.navigation.font(), 1.1, bold=False))
         for number, page in enumerate(self.pages.values(), start=1):
             item = QListWidgetItem(page.title)
-            item.setToolTip(self.tr("{page}（Ctrl+{number}）").format(page=page.title, number=number % 10))
+            if number <= SHORTCUT_PAGES:
+                item.setToolTip(self.tr("{page}（Ctrl+{number}）").format(page=page.title, number=number % 10))
             item.setSizeHint(QSize(0, self.navigation.fontMetrics().height() + 16))
             self.navigation.addItem(item)
         widest = max(self.navigation.fontMetrics().horizontalAdvance(p.title) for p in self.pages.values())
@@ -247,7 +266,8 @@ class MainWindow(QMainWindow):
         self.page_actions: list[QAction] = []
         for number, page in enumerate(self.pages.values(), start=1):
             action = QAction(page.title, self)
-            action.setShortcut(QKeySequence(f"Ctrl+{number % 10}"))  # the tenth page is Ctrl+0
+            if number <= SHORTCUT_PAGES:
+                action.setShortcut(QKeySequence(f"Ctrl+{number % 10}"))  # the tenth page is Ctrl+0
             action.setData(number - 1)
             action.triggered.connect(self._page_action)
             view_menu.addAction(action)
@@ -340,6 +360,12 @@ class MainWindow(QMainWindow):
                 colour=OVERDUE_COLOUR.name(), count=f"{count:,}"
             )
         )
+        backlog = self.reminder_feed.backlog_count or 0
+        self.overdue_label.setToolTip(
+            self.tr(
+                "需要办理的提醒中已逾期 {count} 条；另有长期未办（逾期超过一年）{backlog} 条\n打开提醒（Ctrl+{number}）"
+            ).format(count=f"{count:,}", backlog=f"{backlog:,}", number=(PAGE_KEYS.index("reminders") + 1) % 10)
+        )
         self.overdue_label.setVisible(count > 0)
 
     def _show_damaged(self, _problem: str) -> None:
@@ -370,6 +396,16 @@ class MainWindow(QMainWindow):
 
     def _overdue_clicked(self, _link: str) -> None:
         self.show_page("reminders")
+
+    def open_drill(self, drill: Drill) -> RegisterPage | None:
+        """The list behind a figure of the 概览 page, showing only the records it counts."""
+        key = LIST_PAGE_OF_REGISTER.get(drill.register, "")
+        page = self.pages.get(key)
+        if not isinstance(page, RegisterPage):
+            return None
+        page.show_only(drill.ids, drill.label, street_id=drill.street_id)
+        self.show_page(key)
+        return page
 
     def open_estate(self, estate_id: int, section: str = "basic") -> EstateWindow:
         """The estate's own window, at `section`; one window per estate, raised if already open."""

@@ -4,7 +4,8 @@ A district of 20,000 estates has over 40,000 reminders, and computing them with 
 and sort keys takes over a second. The feed does that in the background once the window has
 settled, and again a moment after each write that can change a reminder, so the page shows them
 the moment it is opened and the status bar always counts what is overdue. A date change is
-noticed at the next request.
+noticed at the next request, and a change of the district's reminder settings (how far ahead, when
+an overdue item becomes 长期未办) is followed like a write.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from putuo_community.domain.changes import Changes
-from putuo_community.gui.models import PreparedReminders, prepare_reminders, reminder_columns
+from putuo_community.gui.reminder_model import PreparedReminders, prepare_reminders, reminder_columns
 from putuo_community.gui.worker import BackgroundRunner, Progress, Task
 from putuo_community.services import Services
 from putuo_community.services.reminders import INPUTS
+from putuo_community.services.reminders.settings import POLICY_KEY
 
 FOLLOW_DELAY_MS = 300  # after a write, wait this long for the next one of a burst before computing again
 
@@ -58,10 +60,15 @@ class ReminderFeed(QObject):
 
     @property
     def overdue_count(self) -> int | None:
-        """How many reminders are overdue; None before the first computation."""
+        """How many reminders of the current view are overdue (not the 长期未办); None before the first computation."""
         if self.prepared is None:
             return None
-        return sum(1 for r in self.prepared.rows if r.overdue)
+        return self.prepared.current_overdue_count
+
+    @property
+    def backlog_count(self) -> int | None:
+        """How many reminders are 长期未办; None before the first computation."""
+        return None if self.prepared is None else self.prepared.backlog_count
 
     def ensure(self) -> None:
         """Compute the reminders unless they are ready or being computed."""
@@ -77,7 +84,13 @@ class ReminderFeed(QObject):
 
         def compute(_progress: Progress) -> PreparedReminders:
             # With every column's sort keys: the page then sorts at once and has nothing to compute.
-            return prepare_reminders(reminders.list(today=today), range(len(reminder_columns())))
+            policy = reminders.policy()
+            return prepare_reminders(
+                reminders.list(today=today, policy=policy),
+                range(len(reminder_columns())),
+                today=today,
+                policy=policy,
+            )
 
         def deliver(prepared: PreparedReminders) -> None:
             self._task = None
@@ -95,8 +108,8 @@ class ReminderFeed(QObject):
         )
 
     def apply_changes(self, changes: Changes) -> None:
-        """A committed write: compute again shortly if it touched what reminders are made of."""
-        if not changes.touches(*INPUTS):
+        """A committed write: compute again shortly if it touched what reminders are made of, or their settings."""
+        if not (changes.touches(*INPUTS) or POLICY_KEY in changes.settings):
             return
         self._generation += 1
         if self.prepared is not None or self._task is not None:

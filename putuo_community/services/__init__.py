@@ -13,6 +13,7 @@ from putuo_community.services.backups import BackupService
 from putuo_community.services.batches import BatchService
 from putuo_community.services.change_log import HistoryService
 from putuo_community.services.credit import CreditService
+from putuo_community.services.dashboard import DashboardService
 from putuo_community.services.importing import ImportService
 from putuo_community.services.integrity import IntegrityService
 from putuo_community.services.ledgers import LedgerService
@@ -21,6 +22,7 @@ from putuo_community.services.mappings import MappingStore
 from putuo_community.services.overview import OverviewService
 from putuo_community.services.records import Record, RecordService
 from putuo_community.services.reminders import ReminderService
+from putuo_community.services.reminders.settings import ReminderSettings
 from putuo_community.services.settings import UserSettings
 from putuo_community.services.summary import SummaryService
 from putuo_community.storage.database import Database
@@ -58,6 +60,8 @@ class Services:
     batches: BatchService
     ledgers: LedgerService
     summary: SummaryService
+    dashboard: DashboardService
+    reminder_settings: ReminderSettings
     settings: UserSettings
     backups: BackupService
     integrity: IntegrityService
@@ -82,6 +86,7 @@ class Services:
         settings = UserSettings(settings_file, changes=database.changes)
         credit = CreditService(database, user=who)
         backups = BackupService(database, backup_dir)
+        summary = SummaryService(database, credit)
         return cls(
             database=database,
             records=RecordService(database, user=who),
@@ -93,7 +98,9 @@ class Services:
             imports=ImportService(database, user=who, mappings=mappings, backups=backups),
             batches=BatchService(database, user=who, backups=backups),
             ledgers=LedgerService(database),
-            summary=SummaryService(database, credit),
+            summary=summary,
+            dashboard=DashboardService(summary),
+            reminder_settings=ReminderSettings(database, user=who),
             settings=settings,
             backups=backups,
             integrity=IntegrityService(database, backups),

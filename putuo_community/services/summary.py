@@ -1,8 +1,9 @@
 """The district summary (汇总表): one row per 街镇 and a district row, each rate saying how it is computed.
 
 Every figure is counted from the registers with a handful of queries; the rules (when a
-committee is due, when a 换届 step is late, a lift's age, the fund's 30 % line, a company's
-warning level) are the domain's, so the summary and the reminders can never disagree.
+committee is due, when a 换届 step is late, a lift's age and assessment, the fund's 30 % line, a
+company's warning level) are the domain's, so the summary and the reminders can never disagree.
+One tally, which keeps the ids behind each count, serves both the workbook and the 概览 page.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from putuo_community.domain.committee import (
 from putuo_community.domain.credit import WarningLevel, WarningThresholds
 from putuo_community.domain.dates import add_months
 from putuo_community.domain.fund import needs_topup
-from putuo_community.domain.lifts import lift_age_years
+from putuo_community.domain.lifts import lift_age_years, needs_assessment
 from putuo_community.io.summary_report import SummaryColumn, SummaryReport
 from putuo_community.services.credit import CreditService
 from putuo_community.storage.database import Database
@@ -48,32 +49,48 @@ LIFT_PROJECT_GROUPS = (
 _TEN_THOUSAND = Decimal(10000)
 
 
-@dataclass
-class _Tally:
-    """The counts of one 街镇 (or of the district)."""
+def _ids() -> set[int]:
+    return set()
 
-    estates: int = 0
-    eligible: int = 0  # 符合组建条件
-    formed: int = 0
-    operating: int = 0  # estates with a committee in term, judged for 规范运作
-    compliant: int = 0
-    renewal_overdue: int = 0
+
+@dataclass
+class Tally:
+    """What one 街镇 (or the district) counts, with the ids behind each count: a figure's list is its ids."""
+
+    estates: set[int] = field(default_factory=_ids)
+    eligible: set[int] = field(default_factory=_ids)  # estates 符合组建条件
+    formed: set[int] = field(default_factory=_ids)  # eligible estates with a committee
+    operating: set[int] = field(default_factory=_ids)  # committee terms in term, judged for 规范运作
+    compliant: set[int] = field(default_factory=_ids)  # of those, the terms that operate by the rules
+    renewal_overdue: set[int] = field(default_factory=_ids)  # latest terms with a 换届 step overdue
     companies: dict[WarningLevel, set[int]] = field(default_factory=lambda: defaultdict(set))
-    lifts: int = 0
-    old_lifts: int = 0
-    old_assessed: int = 0
-    monitored: int = 0
-    lift_projects: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    lifts: set[int] = field(default_factory=_ids)
+    old_lifts: set[int] = field(default_factory=_ids)  # in service 15 years or more
+    old_assessed: set[int] = field(default_factory=_ids)  # of those, assessed as the rule asks
+    monitored: set[int] = field(default_factory=_ids)
+    lift_projects: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    repair_projects: set[int] = field(default_factory=_ids)  # completed 综合修缮 of the plan years
+    complete_projects: set[int] = field(default_factory=_ids)  # completed 成套改造 of the plan years
     repair_area: Decimal = Decimal(0)  # ㎡
     complete_area: Decimal = Decimal(0)
-    fund_low: int = 0
+    fund_low: set[int] = field(default_factory=_ids)  # estates whose fund is below 30 %
+
+
+@dataclass(frozen=True)
+class DistrictTally:
+    """The tallies of every 街镇, in order, and the district's (a company serving two 街镇 counted once)."""
+
+    as_of: date
+    streets: tuple[tuple[int, str, Tally], ...]
+    district: Tally
 
 
 def _rate(part: int, whole: int) -> Decimal | None:
     return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001")) if whole else None
 
 
-def _wan(square_metres: Decimal) -> Decimal:
+def wan(square_metres: Decimal) -> Decimal:
+    """㎡ in 万㎡, to the hundredth, as the summary shows areas."""
     return (square_metres / _TEN_THOUSAND).quantize(Decimal("0.01"))
 
 
@@ -110,9 +127,15 @@ COLUMNS = (
     SummaryColumn("红色预警", "count", group="在管物业企业", note="在本街镇有在管小区的物业企业，按信用预警等级计数"),
     SummaryColumn("橙色预警", "count", group="在管物业企业"),
     SummaryColumn("黄色预警", "count", group="在管物业企业"),
+    SummaryColumn("无预警", "count", group="在管物业企业", note="在本街镇有在管小区、信用预警等级为绿色的物业企业"),
     SummaryColumn("电梯总数", "count", group="电梯"),
     SummaryColumn("满15年", "count", group="电梯", note="投用满15年的电梯"),
-    SummaryColumn("满15年已评估", "count", group="电梯", note="投用满15年且登记了安全评估日期的电梯"),
+    SummaryColumn(
+        "满15年已评估",
+        "count",
+        group="电梯",
+        note="投用满15年且已按规定完成安全评估的电梯（与提醒采用同一评估规则）",
+    ),
     SummaryColumn("已装远程监测", "count", group="电梯"),
     *(
         SummaryColumn(label, "count", group="加装电梯项目", note="按当前阶段：" + "、".join(sorted(stages)))
@@ -146,22 +169,31 @@ class SummaryService:
         self.database = database
         self.credit = credit
 
-    def report(self, *, today: date) -> SummaryReport:
+    def tally(self, *, today: date) -> DistrictTally:
+        """Every 街镇's figures and the district's, with the ids behind them."""
         levels = {s.company_id: s.level for s in self.credit.company_standings(today=today)}
         with self.database.read() as conn:
             streets = [(row.id, row.name) for row in conn.execute(select(TABLES["streets"]).order_by("id"))]
-            tallies = {sid: _Tally() for sid, _name in streets}
+            tallies = {sid: Tally() for sid, _name in streets}
             _count(conn, tallies, levels, today)
-        district = _Tally()
+        district = Tally()
         for tally in tallies.values():
             _add(district, tally)
-        rows = tuple((name, _values(tallies[sid])) for sid, name in streets)
+        return DistrictTally(today, tuple((sid, name, tallies[sid]) for sid, name in streets), district)
+
+    def report(self, *, today: date) -> SummaryReport:
+        return self.report_of(self.tally(today=today))
+
+    def report_of(self, counted: DistrictTally) -> SummaryReport:
+        """The workbook's figures from a tally."""
+        today, district = counted.as_of, counted.district
+        rows = tuple((name, _values(tally)) for _sid, name, tally in counted.streets)
         notes = (
             f"统计截至 {today.isoformat()}，数据来自本系统登记的各类台账；未登记的事项不计入。",
-            f"修缮改造完成面积全区合计：综合修缮 {_wan(district.repair_area)} 万㎡，"
-            f"为规划目标 {REPAIR_PLAN_AREA} 万㎡ 的 {_percent(_wan(district.repair_area), REPAIR_PLAN_AREA)}；"
-            f"成套改造 {_wan(district.complete_area)} 万㎡，"
-            f"为规划目标 {COMPLETE_PLAN_AREA} 万㎡ 的 {_percent(_wan(district.complete_area), COMPLETE_PLAN_AREA)}。",
+            f"修缮改造完成面积全区合计：综合修缮 {wan(district.repair_area)} 万㎡，"
+            f"为规划目标 {REPAIR_PLAN_AREA} 万㎡ 的 {_percent(wan(district.repair_area), REPAIR_PLAN_AREA)}；"
+            f"成套改造 {wan(district.complete_area)} 万㎡，"
+            f"为规划目标 {COMPLETE_PLAN_AREA} 万㎡ 的 {_percent(wan(district.complete_area), COMPLETE_PLAN_AREA)}。",
             _policy_note(self.credit.thresholds()),
             "目标值来源：普陀区城市管理精细化“十四五”规划。",
         )
@@ -199,49 +231,55 @@ def _percent(part: Decimal, whole: Decimal) -> str:
     return f"{part / whole * 100:.1f}%"
 
 
-def _values(t: _Tally) -> tuple[int | Decimal | None, ...]:
+def _values(t: Tally) -> tuple[int | Decimal | None, ...]:
     return (
-        t.estates,
-        t.eligible,
-        t.formed,
-        _rate(t.formed, t.eligible),
-        _rate(t.compliant, t.operating),
-        t.renewal_overdue,
+        len(t.estates),
+        len(t.eligible),
+        len(t.formed),
+        _rate(len(t.formed), len(t.eligible)),
+        _rate(len(t.compliant), len(t.operating)),
+        len(t.renewal_overdue),
         len(t.companies[WarningLevel.RED]),
         len(t.companies[WarningLevel.ORANGE]),
         len(t.companies[WarningLevel.YELLOW]),
-        t.lifts,
-        t.old_lifts,
-        t.old_assessed,
-        t.monitored,
-        *(t.lift_projects[label] for label, _stages in LIFT_PROJECT_GROUPS),
-        _wan(t.repair_area),
-        _wan(t.complete_area),
-        t.fund_low,
+        len(t.companies[WarningLevel.GREEN]),
+        len(t.lifts),
+        len(t.old_lifts),
+        len(t.old_assessed),
+        len(t.monitored),
+        *(len(t.lift_projects[label]) for label, _stages in LIFT_PROJECT_GROUPS),
+        wan(t.repair_area),
+        wan(t.complete_area),
+        len(t.fund_low),
     )
 
 
-def _add(total: _Tally, part: _Tally) -> None:
-    for name in (
-        "estates",
-        "eligible",
-        "formed",
-        "operating",
-        "compliant",
-        "renewal_overdue",
-        "lifts",
-        "old_lifts",
-        "old_assessed",
-        "monitored",
-        "repair_area",
-        "complete_area",
-        "fund_low",
-    ):
-        setattr(total, name, getattr(total, name) + getattr(part, name))
+_ID_SETS = (
+    "estates",
+    "eligible",
+    "formed",
+    "operating",
+    "compliant",
+    "renewal_overdue",
+    "lifts",
+    "old_lifts",
+    "old_assessed",
+    "monitored",
+    "repair_projects",
+    "complete_projects",
+    "fund_low",
+)
+
+
+def _add(total: Tally, part: Tally) -> None:
+    for name in _ID_SETS:
+        getattr(total, name).update(getattr(part, name))
+    total.repair_area += part.repair_area
+    total.complete_area += part.complete_area
     for level, ids in part.companies.items():
         total.companies[level] |= ids  # a company serving two 街镇 counts once for the district
-    for label, count in part.lift_projects.items():
-        total.lift_projects[label] += count
+    for label, ids in part.lift_projects.items():
+        total.lift_projects[label] |= ids
 
 
 def _rows(conn: Connection, key: str, *columns: str) -> Iterable[Any]:
@@ -249,7 +287,7 @@ def _rows(conn: Connection, key: str, *columns: str) -> Iterable[Any]:
     return conn.execute(select(*(table.c[c] for c in columns)))
 
 
-def _count(conn: Connection, tallies: dict[int, _Tally], levels: dict[int, WarningLevel], today: date) -> None:
+def _count(conn: Connection, tallies: dict[int, Tally], levels: dict[int, WarningLevel], today: date) -> None:
     street_of: dict[int, int] = {}
     eligible_estates: set[int] = set()
     for e in _rows(
@@ -257,13 +295,13 @@ def _count(conn: Connection, tallies: dict[int, _Tally], levels: dict[int, Warni
     ):
         street_of[e.id] = e.street_id
         tally = tallies[e.street_id]
-        tally.estates += 1
+        tally.estates.add(e.id)
         due = formation_due_on(first_delivery_on=e.first_delivery_on, half_area_delivered_on=e.half_delivered_on)
         if e.has_assembly or (due is not None and due <= today):
-            tally.eligible += 1
+            tally.eligible.add(e.id)
             eligible_estates.add(e.id)
-        if e.company_id is not None and levels.get(e.company_id, WarningLevel.GREEN) is not WarningLevel.GREEN:
-            tally.companies[levels[e.company_id]].add(e.company_id)
+        if e.company_id is not None:
+            tally.companies[levels.get(e.company_id, WarningLevel.GREEN)].add(e.company_id)
     activities: dict[int, dict[str, list[date]]] = defaultdict(lambda: defaultdict(list))
     for a in _rows(conn, "committee_activities", "estate_id", "kind", "held_on"):
         activities[a.estate_id][a.kind].append(a.held_on)
@@ -276,41 +314,47 @@ def _count(conn: Connection, tallies: dict[int, _Tally], levels: dict[int, Warni
         if term.dissolved_on is not None and term.dissolved_on <= today:
             continue
         if estate_id in eligible_estates:
-            tally.formed += 1
+            tally.formed.add(estate_id)
         if term.start_on is not None and term.end_on is not None and term.start_on <= today <= term.end_on:
-            tally.operating += 1
+            tally.operating.add(term.id)
             report = recent_operation(activities[estate_id], term_start=term.start_on, today=today)
-            tally.compliant += report.compliant
+            if report.compliant:
+                tally.compliant.add(term.id)
         if term.end_on is not None and today >= add_months(term.end_on, -RENEWAL_WATCH_MONTHS):
             events = renewal_events(term._mapping)
-            tally.renewal_overdue += bool(overdue_milestones(term.end_on, events, today))
-    for lift in _rows(conn, "lifts", "estate_id", "first_use_on", "assessed_on", "remote_monitoring"):
+            if overdue_milestones(term.end_on, events, today):
+                tally.renewal_overdue.add(term.id)
+    for lift in _rows(conn, "lifts", "id", "estate_id", "first_use_on", "assessed_on", "remote_monitoring"):
         tally = tallies[street_of[lift.estate_id]]
-        tally.lifts += 1
-        tally.monitored += bool(lift.remote_monitoring)
+        tally.lifts.add(lift.id)
+        if lift.remote_monitoring:
+            tally.monitored.add(lift.id)
         if lift.first_use_on is not None and lift_age_years(lift.first_use_on, today) >= OLD_LIFT_YEARS:
-            tally.old_lifts += 1
-            tally.old_assessed += lift.assessed_on is not None
-    for p in _rows(conn, "lift_projects", "estate_id", "stage"):
+            tally.old_lifts.add(lift.id)
+            if not needs_assessment(lift.first_use_on, lift.assessed_on, today):
+                tally.old_assessed.add(lift.id)
+    for p in _rows(conn, "lift_projects", "id", "estate_id", "stage"):
         for label, stages in LIFT_PROJECT_GROUPS:
             if p.stage in stages:
-                tallies[street_of[p.estate_id]].lift_projects[label] += 1
-    for p in _rows(conn, "projects", "estate_id", "kind", "stage", "batch_year", "floor_area"):
+                tallies[street_of[p.estate_id]].lift_projects[label].add(p.id)
+    for p in _rows(conn, "projects", "id", "estate_id", "kind", "stage", "batch_year", "floor_area"):
         in_plan = p.batch_year is not None and PLAN_YEARS[0] <= p.batch_year <= PLAN_YEARS[1]
         if not in_plan or p.stage not in COMPLETED_STAGES or p.floor_area is None:
             continue
         tally = tallies[street_of[p.estate_id]]
         if p.kind == "综合修缮":
             tally.repair_area += p.floor_area
+            tally.repair_projects.add(p.id)
         elif p.kind == "成套改造":
             tally.complete_area += p.floor_area
+            tally.complete_projects.add(p.id)
     latest_fund: dict[int, Any] = {}
     for f in _rows(conn, "funds", "estate_id", "as_of", "initial_amount", "balance"):
         if f.estate_id not in latest_fund or f.as_of > latest_fund[f.estate_id].as_of:
             latest_fund[f.estate_id] = f
     for estate_id, f in latest_fund.items():
         if f.initial_amount and f.balance is not None and needs_topup(balance=f.balance, initial=f.initial_amount):
-            tallies[street_of[estate_id]].fund_low += 1
+            tallies[street_of[estate_id]].fund_low.add(estate_id)
 
 
-__all__ = ["COLUMNS", "SummaryReport", "SummaryService"]
+__all__ = ["COLUMNS", "DistrictTally", "SummaryReport", "SummaryService", "Tally"]

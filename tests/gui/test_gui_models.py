@@ -17,9 +17,9 @@ from putuo_community.gui.models import (
     SORT_ROLE,
     RecordTableModel,
     RegisterSummaryModel,
-    ReminderTableModel,
     RowSortProxy,
 )
+from putuo_community.gui.reminder_model import ReminderTableModel
 from putuo_community.services import Services
 from putuo_community.services.overview import RegisterSummary
 from putuo_community.services.reminders import Reminder

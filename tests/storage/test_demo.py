@@ -28,6 +28,7 @@ from putuo_community.domain.committee import (
 )
 from putuo_community.domain.credit import CreditStatus, WarningLevel, entry_problems, status_of_values
 from putuo_community.domain.credit_code import is_valid_credit_code
+from putuo_community.domain.dates import add_years
 from putuo_community.domain.errors import UserError
 from putuo_community.domain.fund import needs_topup
 from putuo_community.domain.lifts import lift_addition_subsidy, needs_assessment, needs_price_audit
@@ -423,15 +424,21 @@ def test_committees_have_lawful_sizes_and_all_roles(rows: Rows) -> None:
     assert all(members[t["id"]] for t in latest.values())
     with_members = [t for t in rows["committee_terms"] if members[t["id"]]]
     assert len(with_members) > len(latest)  # some earlier terms keep their members too
+    unlawful = []
     for term in with_members:
         voting = [m for m in members[term["id"]] if m["role"] in ("主任", "副主任", "委员")]
         assert len(voting) == term["seats"]
-        assert committee_size_problem(term["seats"], estates[term["estate_id"]]["floor_area"]) is None
+        if committee_size_problem(term["seats"], estates[term["estate_id"]]["floor_area"]) is not None:
+            unlawful.append(term)
         assert sum(m["role"] == "主任" for m in voting) == 1
         seals = [m["seal"] for m in members[term["id"]] if m["seal"] != "无"]
         assert len(seals) == len(set(seals)) == 3  # three seals, three keepers
     assert {m["role"] for m in rows["committee_members"]} == {"主任", "副主任", "委员", "候补委员", "秘书"}
     assert Counter(t["seats"] for t in latest.values()).keys() >= {3, 5, 7, 9}
+    # A few committees in office are the wrong size (COMMITTEE_SIZE): 6 members, or 3 on a large estate.
+    assert {t["seats"] for t in unlawful} == {3, 6}
+    assert all(t is latest[t["estate_id"]] for t in unlawful)
+    assert len(unlawful) <= len(latest) * 0.05
 
 
 def _id_check(first17: str) -> str:
@@ -460,8 +467,65 @@ def test_members_have_plausible_personal_data(rows: Rows) -> None:
 
 def test_committees_record_activities(rows: Rows) -> None:
     kinds = Counter(a["kind"] for a in rows["committee_activities"])
-    assert kinds.keys() >= {"业委会会议", "业主大会", "接待日", "备案", "印章移交"}
+    assert kinds.keys() >= {"业委会会议", "业主大会", "接待日", "备案", "印章移交", "审计"}
     assert all(a["held_on"] <= TODAY for a in rows["committee_activities"])
+    # Month by month only for the last year or so: no decades of reception days.
+    assert min(a["held_on"] for a in rows["committee_activities"] if a["kind"] == "接待日") >= date(2025, 3, 1)
+    latest = _latest_terms(rows)
+    assert kinds["接待日"] < len(latest) * 14
+
+
+def test_most_committees_had_last_years_audit_some_did_not(rows: Rows) -> None:
+    """The annual audit of 2024 is reported by 2025-06-30: most committees' is on record, a few are missing."""
+    audited = {
+        a["estate_id"]
+        for a in rows["committee_activities"]
+        if a["kind"] == "审计" and date(2025, 1, 1) <= a["held_on"] <= date(2025, 6, 30)
+    }
+    running = [e for e, t in _latest_terms(rows).items() if t["start_on"] < date(2024, 1, 1)]
+    share = sum(e in audited for e in running) / len(running)
+    assert 0.9 <= share < 1
+
+
+def test_a_few_committees_lose_members_or_fall_silent(rows: Rows) -> None:
+    latest = _latest_terms(rows)
+    in_office = {t["id"]: t for t in latest.values() if t["start_on"] <= TODAY <= t["end_on"]}
+    left: Counter[int] = Counter()
+    for m in rows["committee_members"]:
+        if m["term_id"] in in_office and m["left_on"] is not None and m["role"] in ("主任", "副主任", "委员"):
+            assert in_office[m["term_id"]]["start_on"] < m["left_on"] <= TODAY
+            left[m["term_id"]] += 1
+    below_half = [t for t, n in left.items() if (in_office[t]["seats"] - n) * 2 < in_office[t]["seats"]]
+    assert 1 <= len(below_half) <= len(in_office) * 0.05
+    last_activity: dict[int, date] = {}
+    for a in rows["committee_activities"]:
+        last_activity[a["estate_id"]] = max(a["held_on"], last_activity.get(a["estate_id"], a["held_on"]))
+    silent = [t for t in in_office.values() if last_activity[t["estate_id"]] < TODAY - timedelta(days=183)]
+    assert 1 <= len(silent) <= len(in_office) * 0.05
+
+
+def test_a_few_new_terms_still_owe_their_filing(rows: Rows) -> None:
+    latest = _latest_terms(rows)
+    terms = {(t["estate_id"], t["term_no"]): t for t in rows["committee_terms"]}
+    recent = [t for t in latest.values() if t["elected_on"] >= TODAY - timedelta(days=90) and t["term_no"] > 1]
+    owing = [
+        t
+        for t in recent
+        if t["filed_on"] is None or terms[(t["estate_id"], t["term_no"] - 1)]["renewal_audit_on"] is None
+    ]
+    assert owing
+    assert len(owing) < len(latest) * 0.05
+
+
+def test_formation_reports_some_recorded_some_not(rows: Rows) -> None:
+    estates = rows["estates"]
+    with_report = [e for e in estates if e["formation_report_on"] is not None]
+    assert with_report
+    assert any(e["formation_report_on"] is None and e["prep_group_on"] is not None for e in estates)
+    assert all(e["formation_report_on"] <= (e["prep_group_on"] or TODAY) for e in with_report)
+    delivered = [e for e in estates if e["half_delivered_on"] is not None and e["half_delivered_on"] <= TODAY]
+    waiting = [e for e in delivered if not e["has_assembly"] and e["formation_report_on"] is None]
+    assert waiting  # the developer's report is awaited
 
 
 # --- property management ---------------------------------------------------------------------
@@ -491,12 +555,24 @@ def test_contracts_in_every_state(rows: Rows) -> None:
     assert any(c["filed_on"] and (c["filed_on"] - c["signed_on"]).days > 30 for c in contracts)  # filed late
     temporary = [c for c in contracts if c["kind"] == "临时物业服务"]
     assert all((c["end_on"] - c["start_on"]).days <= 184 for c in temporary)
+    assert any(c["end_on"] < TODAY for c in temporary)  # its 6 months are up and it is still the estate's latest
+    assert any(c["end_on"] >= TODAY for c in temporary)
+    open_ended = [c for c in contracts if c["open_ended"]]
+    with_notice = [c for c in open_ended if c["notice_on"] is not None]
+    assert with_notice
+    assert len(with_notice) < len(open_ended) / 2
+    assert all(c["end_on"] < c["notice_on"] <= TODAY for c in with_notice)
+    recent = TODAY - timedelta(days=400)
+    assert all(c["filed_on"] is not None or c["signed_on"] >= recent - timedelta(days=30) for c in contracts)
     assert rows["fee_adjustments"]
     assert all(a["new_fee"] != a["old_fee"] for a in rows["fee_adjustments"])
 
 
 def test_credit_events_in_every_band_and_state(rows: Rows) -> None:
     events = rows["credit_events"]
+    company_level = [e for e in events if e["estate_id"] is None]
+    assert company_level
+    assert {"已受理", "已提出"} <= {e["objection"] for e in company_level}
     assert {e["band"] for e in events} == {"特别严重", "较严重", "轻微", "业绩"}
     assert {e["points"] for e in events if e["band"] != "业绩"} == {18, 6, 3}
     year_ago = TODAY - timedelta(days=365)
@@ -556,6 +632,25 @@ def test_lifts_of_every_age_and_risk(rows: Rows) -> None:
     assert all(units[x["unit_id"]]["has_lift"] and buildings[x["building_id"]]["has_lift"] for x in lifts)
 
 
+def test_most_risks_have_a_plan_and_most_dear_works_an_audit(rows: Rows) -> None:
+    lifts = rows["lifts"]
+    second = [x for x in lifts if x["risk_class"] == "Ⅱ类"]
+    planned = [x for x in second if x["risk_plan_on"] is not None]
+    assert 0.85 <= len(planned) / len(second) < 1
+    assert all(x["assessed_on"] <= x["risk_plan_on"] <= TODAY for x in planned)
+    assert all(x["risk_plan_on"] is None for x in lifts if x["risk_class"] != "Ⅱ类")
+    dear = [x for x in lifts if x["action_cost"] and needs_price_audit(x["action_cost"])]
+    audited = [x for x in dear if x["price_audit_on"] is not None]
+    assert 0.8 <= len(audited) / len(dear) < 1
+    assert all(
+        x["price_audit_on"] is None for x in lifts if not (x["action_cost"] and needs_price_audit(x["action_cost"]))
+    )
+    # Lifts 15 years in service: nearly all assessed, some in the year before the anniversary.
+    old = [x for x in lifts if add_years(x["first_use_on"], 15) <= TODAY]
+    assert sum(x["assessed_on"] is not None for x in old) / len(old) >= 0.9
+    assert any(x["assessed_on"] and x["assessed_on"] < add_years(x["first_use_on"], 15) for x in old)
+
+
 def test_lift_additions_at_every_stage_with_real_votes(rows: Rows) -> None:
     projects = rows["lift_projects"]
     assert {p["stage"] for p in projects} == set(LIFT_PROJECT_STAGES)
@@ -600,6 +695,13 @@ def test_repair_funds_on_both_sides_of_30_percent(rows: Rows) -> None:
     assert len(latest) - len(below) - len(exactly) > len(latest) / 2
     assert all(not needs_topup(balance=f["balance"], initial=f["initial_amount"]) for f in exactly)
     assert all(f["as_of"] <= TODAY for f in rows["funds"])
+    # Accounts published in January (to 31 December) or July (to 30 June); a few late, a few not yet.
+    published = [f for f in rows["funds"] if f["published_on"] is not None]
+    on_time = [f for f in published if (f["published_on"] - f["as_of"]).days <= 31]
+    assert {f["published_on"].month for f in on_time} == {1, 7}
+    assert 0.85 <= len(on_time) / len(rows["funds"]) < 1
+    assert len(published) > len(on_time)
+    assert any(f["published_on"] is None for f in latest)
 
 
 def test_complaints_and_hazards_in_every_status(rows: Rows) -> None:

@@ -18,7 +18,7 @@ TODAY = date(2026, 11, 23)
 @pytest.fixture
 def estate_id(services: Services) -> int:
     street = services.records.list("streets", filters={"short_name": "长征"})[0]
-    return services.records.create("estates", {"name": "梅川一街坊", "street_id": street.id, "has_assembly": True})
+    return services.records.create("estates", {"name": "梅川一街坊", "street_id": street.id})
 
 
 def _by_rule(reminders: list[Reminder], rule: rules.Rule) -> list[Reminder]:
@@ -70,9 +70,16 @@ def test_recorded_steps_are_not_reminded_and_later_steps_follow_the_real_dates(
 def test_a_term_far_from_its_end_gives_no_reminder(services: Services, estate_id: int) -> None:
     services.records.create(
         "committee_terms",
-        {"estate_id": estate_id, "term_no": 1, "start_on": date(2025, 1, 1), "end_on": date(2029, 12, 31)},
+        {
+            "estate_id": estate_id,
+            "term_no": 1,
+            "start_on": date(2025, 1, 1),
+            "end_on": date(2029, 12, 31),
+            "filed_on": date(2025, 1, 20),
+        },
     )
-    assert services.reminders.list(today=TODAY) == []
+    # Nothing about the term; its 业主大会 owes the audit of 2025 (due 2026-06-30).
+    assert [r.rule for r in services.reminders.list(today=TODAY)] == [rules.ANNUAL_AUDIT]
 
 
 def test_lift_assessment_and_monitoring(services: Services, estate_id: int) -> None:
@@ -173,7 +180,7 @@ def test_formation_reminder_for_an_estate_without_a_committee(services: Services
     )
     found = _by_rule(services.reminders.list(today=TODAY), rules.PREP_GROUP)
     assert len(found) == 1
-    assert found[0].due_on == date(2026, 7, 31)  # first delivery + 2 years + 60 days
+    assert found[0].due_on == date(2026, 8, 30)  # first delivery + 2 years, + 30 days for the report, + 60 days
     assert found[0].overdue
 
 
@@ -194,11 +201,12 @@ def test_a_lift_first_used_on_2_29_is_due_on_2_28_fifteen_years_on(services: Ser
     assert not services.reminders.list(today=date(2026, 11, 29))  # horizon 2027-02-27: not yet
 
 
-def test_an_assessment_on_the_15th_anniversary_counts_and_the_day_before_does_not(
+def test_an_assessment_a_year_before_the_15th_anniversary_counts_and_the_day_before_does_not(
     services: Services, estate_id: int
 ) -> None:
-    _lift(services, estate_id, "31103101072008020001", first_use_on=date(2008, 2, 29), assessed_on=date(2023, 2, 28))
-    _lift(services, estate_id, "31103101072008020002", first_use_on=date(2008, 2, 29), assessed_on=date(2023, 2, 27))
+    # 15 years from 2008-02-29 is 2023-02-28; the year before it opens on 2022-02-28.
+    _lift(services, estate_id, "31103101072008020001", first_use_on=date(2008, 2, 29), assessed_on=date(2022, 2, 28))
+    _lift(services, estate_id, "31103101072008020002", first_use_on=date(2008, 2, 29), assessed_on=date(2022, 2, 27))
     found = _by_rule(services.reminders.list(today=TODAY), rules.LIFT_ASSESSMENT)
     assert [r.subject for r in found] == ["电梯 31103101072008020002"]
     assert found[0].due_on == date(2023, 2, 28)
@@ -227,7 +235,13 @@ def test_monitoring_not_recorded_counts_as_missing(services: Services, estate_id
 def test_the_renewal_watch_starts_six_months_before_a_month_end(services: Services, estate_id: int) -> None:
     services.records.create(
         "committee_terms",
-        {"estate_id": estate_id, "term_no": 2, "start_on": date(2021, 9, 1), "end_on": date(2026, 8, 31)},
+        {
+            "estate_id": estate_id,
+            "term_no": 2,
+            "start_on": date(2021, 9, 1),
+            "end_on": date(2026, 8, 31),
+            "filed_on": date(2021, 9, 20),
+        },
     )
     # 2026-08-31 − 6 months clamps to 2026-02-28: watched from that day, not the day before.
     found = _by_rule(services.reminders.list(today=date(2026, 2, 28)), rules.RENEWAL_REPORT)
@@ -244,7 +258,11 @@ def test_only_the_latest_term_is_watched_and_a_dissolved_one_not_at_all(services
         "committee_terms",
         {"estate_id": estate_id, "term_no": 2, "start_on": date(2020, 1, 1), "end_on": date(2024, 12, 31)},
     )
-    assert services.reminders.list(today=TODAY) == []
+    # Term 2's own 换届 steps are not reminded; the 备案 and 换届审计 of the election that made term 3
+    # are (still owed), and the 业主大会's audit of 2025.
+    found = services.reminders.list(today=TODAY)
+    assert sorted(r.rule.code for r in found) == ["ANNUAL_AUDIT", "RENEWAL_AUDIT", "RENEWAL_FILING"]
+    assert {r.subject for r in found if r.category == "换届"} == {"第3届业委会（2025-01-01换届选举）"}
     services.records.create(
         "committee_terms",
         {
@@ -255,7 +273,8 @@ def test_only_the_latest_term_is_watched_and_a_dissolved_one_not_at_all(services
             "dissolved_on": date(2026, 6, 1),
         },
     )
-    assert services.reminders.list(today=TODAY) == []  # no formation reminder either: it had terms
+    # no formation reminder either (it had terms), only the 业主大会's audit
+    assert [r.rule for r in services.reminders.list(today=TODAY)] == [rules.ANNUAL_AUDIT]
 
 
 def test_the_current_contract_is_the_last_started_the_first_recorded_on_a_tie(

@@ -35,8 +35,10 @@ def test_assessment_due_at_fifteen_years() -> None:
     first = date(2010, 6, 15)
     assert not needs_assessment(first, None, date(2025, 6, 14))
     assert needs_assessment(first, None, date(2025, 6, 15))
-    # an assessment done before the 15-year date does not count
-    assert needs_assessment(first, date(2025, 6, 1), date(2025, 7, 1))
+    # an assessment in the year before the 15-year date counts; one done earlier does not
+    assert not needs_assessment(first, date(2025, 6, 1), date(2025, 7, 1))
+    assert not needs_assessment(first, date(2024, 6, 15), date(2025, 7, 1))
+    assert needs_assessment(first, date(2024, 6, 14), date(2025, 7, 1))
     assert not needs_assessment(first, date(2025, 6, 15), date(2025, 7, 1))
 
 

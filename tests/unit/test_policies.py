@@ -43,7 +43,8 @@ def test_a_document_lapses_the_day_after_its_validity(document_no: str, last_day
     assert document.validity_on(last_day) is Validity.IN_FORCE
     assert document.validity_on(last_day + timedelta(days=1)) is after
     note = document.validity_note(last_day + timedelta(days=1))
-    assert document_no in note and last_day.isoformat() in note
+    assert document_no in note
+    assert last_day.isoformat() in note
 
 
 def test_a_document_not_yet_in_force_says_from_when() -> None:
@@ -55,7 +56,9 @@ def test_a_document_not_yet_in_force_says_from_when() -> None:
 
 def test_every_rule_is_data_with_resolvable_citations() -> None:
     for rule in rules.ALL_RULES:
-        assert rule.watches and rule.offset and rule.produces, rule.code
+        assert rule.watches, rule.code
+        assert rule.offset, rule.code
+        assert rule.produces, rule.code
         if rule.local:
             assert rule.source.startswith("普陀区本地管理口径")
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -228,12 +229,21 @@ class EstateFilters(QWidget):
         finally:
             combo.blockSignals(False)
 
+    def clear(self) -> None:
+        """Every narrower filter back to 全部, without reading the list."""
+        self.blockSignals(True)
+        try:
+            for combo in (self.neighbourhood, self.housing_type, self.committee_state, self.warning_level):
+                combo.setCurrentIndex(0)
+            self.completeness.setValue(0)
+        finally:
+            self.blockSignals(False)
+
     def narrow(self, base: ListFilter) -> ListFilter:
         level = self.warning_level.currentData()
         below = self.completeness.value()
-        return ListFilter(
-            street_id=base.street_id,
-            search=base.search,
+        return replace(
+            base,
             neighbourhood_id=self.neighbourhood.currentData(),
             housing_type=self.housing_type.currentData(),
             committee_state=self.committee_state.currentData(),
@@ -285,6 +295,10 @@ class EstatePage(RegisterPage):
 
     def list_filter(self) -> ListFilter:
         return self.filters.narrow(super().list_filter())
+
+    def clear_filters(self, street_id: int | None) -> None:
+        super().clear_filters(street_id)
+        self.filters.clear()
 
     def activate(self) -> None:
         if not self._neighbourhoods_asked:

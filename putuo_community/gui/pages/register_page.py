@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -81,6 +82,40 @@ class _Read:
     ids: list[int]
     search: str
     rows: list[ListRow]
+
+
+class OnlyBanner(QFrame):
+    """仅显示：<what>（N 条） [清除筛选]: the list holds only the records behind a figure; Esc clears it too."""
+
+    cleared = Signal()
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("onlyBanner")
+        self.setStyleSheet("#onlyBanner { background: #fff4ce; border: 1px solid #e0c36a; border-radius: 3px; }")
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.clear_button = QPushButton(self.tr("清除筛选"), self)
+        self.clear_button.setToolTip(self.tr("显示全部记录（Esc）"))
+        self.clear_button.clicked.connect(self.cleared)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 3, 4, 3)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.clear_button)
+        self.escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), parent)
+        self.escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.escape.setEnabled(False)
+        self.escape.activated.connect(self.cleared)
+        self.hide()
+
+    def show_label(self, label: str, count: int) -> None:
+        self.label.setText(self.tr("仅显示：{label}（{count} 条）").format(label=label, count=f"{count:,}"))
+        self.escape.setEnabled(True)
+        self.show()
+
+    def clear(self) -> None:
+        self.escape.setEnabled(False)
+        self.hide()
 
 
 def first_shown(ids: Sequence[int], selected: int | None, screenful: int) -> list[int]:
@@ -158,6 +193,10 @@ class RegisterPage(Page):
             self.actions_row.addWidget(button)
         self.actions_row.addStretch(1)
         self.layout_.addLayout(self.actions_row)
+        self.only_banner = OnlyBanner(self)  # the records behind a figure of the 概览 page
+        self.only_banner.cleared.connect(self.clear_only)
+        self.layout_.addWidget(self.only_banner)
+        self._only: tuple[frozenset[int], str] | None = None
 
         self.export_task: LongTask | None = None
         self.export_button: QPushButton | None = None
@@ -240,7 +279,37 @@ class RegisterPage(Page):
 
     def list_filter(self) -> ListFilter:
         """What the clerk narrowed the list to."""
-        return ListFilter(street_id=self.street_id, search=self.search_edit.text())
+        ids, label = self._only if self._only is not None else (None, "")
+        return ListFilter(street_id=self.street_id, search=self.search_edit.text(), ids=ids, ids_label=label)
+
+    def show_only(self, ids: frozenset[int], label: str, *, street_id: int | None = None) -> None:
+        """Only these records (the list behind a figure), under a banner that says what they are.
+
+        The page's other filters are cleared, so the list holds exactly the records counted.
+        """
+        self._only = (ids, label)
+        self.clear_filters(street_id)
+        self.only_banner.show_label(label, len(ids))
+        self.refresh()
+
+    def clear_filters(self, street_id: int | None) -> None:
+        """The 街镇 set to `street_id` (all for None) and the search emptied, without reading the list."""
+        for widget in (self.street_filter, self.search_edit):
+            widget.blockSignals(True)
+        try:
+            self.street_filter.setCurrentIndex(max(self.street_filter.findData(street_id), 0))
+            self.search_edit.clear()
+        finally:
+            for widget in (self.street_filter, self.search_edit):
+                widget.blockSignals(False)
+
+    def clear_only(self) -> None:
+        """[清除筛选] or Esc: the whole list again (the 街镇 chosen stays)."""
+        if self._only is None:
+            return
+        self._only = None
+        self.only_banner.clear()
+        self.refresh()
 
     def list_sort(self) -> ListSort:
         return ListSort(self.model.sort_key, self.model.sort_order == Qt.SortOrder.DescendingOrder)

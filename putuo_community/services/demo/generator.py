@@ -46,6 +46,8 @@ CHUNK_ROWS = 5000
 PROGRESS_STEPS = 200  # at most this many progress calls, however many estates
 PROFILE_YEAR = 2026  # the year the housing profiles describe
 BUILDING_STILL_GOES_ON = 2020  # housing types still completed after this year
+FRESH_SHARE = 0.02  # estates of the newer types delivered in the last two years or so
+FORCED_FRESH_ESTATES = 4  # so that even a small demo shows every formation step
 
 
 @dataclass(frozen=True)
@@ -222,6 +224,23 @@ def _floors(ctx: Context, profile: names.HousingProfile, year: int, housing_type
     return value
 
 
+def _fresh_formation_due(ctx: Context, housing_type: str) -> date | None:
+    """For a newly delivered estate, the day half its area was delivered (its 业主大会 falls due); else None.
+
+    The first few are always new, far enough along that every formation step can show.
+    """
+    if housing_type in names.OLD_TYPES:
+        return None
+    rng = ctx.rng
+    done = ctx.cycles.get("fresh", 0)
+    ctx.cycles["fresh"] = done + 1
+    if done < FORCED_FRESH_ESTATES:
+        return ctx.days_ago(150, 400)
+    if rng.random() < FRESH_SHARE:
+        return ctx.days_ago(0, 800)
+    return None
+
+
 def _estate(
     ctx: Context, plan: EstatePlan, street_id: int, neighbourhoods: list[tuple[str, int]], taken: set[str], serial: int
 ) -> Estate:
@@ -234,13 +253,19 @@ def _estate(
     year = min(today.year - 1, int(rng.triangular(low, high + 1, mode)))
     if plan.street == "曹杨" and plan.housing_type == "售后公房" and rng.random() < 0.3:
         year = rng.randint(1952, 1960)  # the first workers' village
+    fresh_due = _fresh_formation_due(ctx, plan.housing_type)
+    if fresh_due is not None:  # newly delivered: its 业主大会 is being formed about now
+        fresh_first = fresh_due - timedelta(days=rng.randint(90, 540))
+        year = min(fresh_first.year, today.year - 1)
     single = rng.random() < 0.07
     naming = names.estate_name(rng, profile, plan.housing_type, single, taken)
     neighbourhood_id = next((nid for key, nid in neighbourhoods if key in naming.name), None)
     if neighbourhood_id is None or rng.random() < 0.3:
         neighbourhood_id = rng.choice(neighbourhoods)[1]
     first_delivery = None
-    if plan.housing_type not in names.OLD_TYPES:
+    if fresh_due is not None:
+        first_delivery = fresh_first
+    elif plan.housing_type not in names.OLD_TYPES:
         first_delivery = in_year(ctx, year)
     elif year <= 2000 and rng.random() < 0.25:
         first_delivery = in_year(ctx, rng.randint(max(year, 1994), 2000))
@@ -275,7 +300,9 @@ def _estate(
         "fee": money(estate.fee_cents),
         "has_assembly": False,
         "first_delivery_on": first_delivery,
-        "half_delivered_on": min(today, first_delivery + timedelta(days=rng.randint(30, 540)))
+        "half_delivered_on": fresh_due
+        if fresh_due is not None
+        else min(today, first_delivery + timedelta(days=rng.randint(30, 540)))
         if first_delivery is not None and plan.housing_type not in names.OLD_TYPES
         else None,
         "formation_report_on": None,

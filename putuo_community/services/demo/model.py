@@ -65,6 +65,20 @@ class Building:
 
 
 @dataclass(slots=True)
+class Term:
+    """One 业委会 term while it is being generated."""
+
+    number: int
+    kind: str
+    elected: date
+    start: date
+    end: date
+    seats: int = 0
+    id: int = 0
+    filed: date | None = None
+
+
+@dataclass(slots=True)
 class Estate:
     """One estate while its dossier is being generated."""
 

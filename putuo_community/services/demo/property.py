@@ -170,6 +170,8 @@ def companies_and_managers(ctx: Context, plans: list[EstatePlan], estate_count: 
 # --- contracts -------------------------------------------------------------------
 
 CONTRACT_STATES = ("有效", "90天内到期", "不定期", "到期未续", "临时")
+CONTRACT_STATE_WEIGHTS = (81, 3, 11, 2, 3)
+UNFILED_WITHIN_DAYS = 400  # contracts still not 网签备案 were signed this past year or so
 
 
 def _file_dates(ctx: Context, start: date) -> tuple[date, date | None]:
@@ -179,7 +181,7 @@ def _file_dates(ctx: Context, start: date) -> tuple[date, date | None]:
     filed: date | None
     if roll < 0.88:
         filed = signed + timedelta(days=rng.randint(3, 28))
-    elif roll < 0.95:
+    elif roll < 0.95 or signed < ctx.today - timedelta(days=UNFILED_WITHIN_DAYS):
         filed = signed + timedelta(days=rng.randint(31, 75))  # 网签备案 late
     else:
         filed = None
@@ -195,7 +197,7 @@ def contracts(ctx: Context, estate: Estate, first_delivery: date | None) -> None
     rng, today = ctx.rng, ctx.today
     fee = estate.fee_cents
     young = estate.completion_year >= today.year - 5
-    state = rng.pick(CONTRACT_STATES, (64, 9, 17, 4, 6))
+    state = ctx.cycled("contract", CONTRACT_STATES, CONTRACT_STATE_WEIGHTS)
     open_ended = False
     note = None
     end: date | None
@@ -210,9 +212,14 @@ def contracts(ctx: Context, estate: Estate, first_delivery: date | None) -> None
             open_ended = end < today
     elif state == "临时":
         kind = "临时物业服务"
-        start = ctx.days_ago(10, 150)
-        end = add_months(start, rng.choice((3, 6))) - timedelta(days=1)
-        note = "原物业企业退出，街镇协调临时物业服务"
+        if ctx.cycled("temporary", ("超过6个月", "6个月内"), (35, 65)) == "超过6个月":
+            start = ctx.days_ago(190, 320)  # its 6 months are up, and no company has been chosen
+            end = add_months(start, 6) - timedelta(days=1)
+            note = "临时物业服务已满6个月，仍在选聘物业企业，原临时服务企业继续服务"
+        else:
+            start = ctx.days_ago(10, 150)
+            end = add_months(start, rng.choice((3, 6))) - timedelta(days=1)
+            note = "原物业企业退出，街镇协调临时物业服务"
     else:
         kind = "物业服务"
         years = rng.choice((2, 3, 3, 5))
@@ -230,7 +237,11 @@ def contracts(ctx: Context, estate: Estate, first_delivery: date | None) -> None
         start = add_years(end + timedelta(days=1), -years)
     signed, filed = _file_dates(ctx, start)
     notice = None
-    if end is not None and today < end <= today + timedelta(days=90) and rng.random() < 0.3:
+    if open_ended and ctx.cycled("open_ended_notice", ("告知退出", "继续服务"), (10, 90)) == "告知退出":
+        after_end = (end or today) + timedelta(days=1)
+        notice = ctx.between(min(today, max(after_end, today - timedelta(days=75))), today)  # leaves 60 days on
+        note = "合同期满后不定期服务，企业已书面告知60日后退出"
+    elif end is not None and today < end <= today + timedelta(days=90) and rng.random() < 0.3:
         notice = end - timedelta(days=rng.choice((rng.randint(90, 120), rng.randint(30, 89))))
         notice = notice if notice <= today else None
     # 协商调价: mostly agreed (the estate's fee is the new one), sometimes voted down (a rise proposed on it).
@@ -317,6 +328,7 @@ BAND_POINTS = {"特别严重": 18, "较严重": 6, "轻微": 3}
 def credit_events(ctx: Context, book: PropertyBook, estate_ids: list[int]) -> None:
     """Events for every company so that each warning level (绿, 黄, 橙, 红) occurs, active and expired."""
     rng = ctx.rng
+    red_objections = 0
     for position, company_id in enumerate(book.company_ids):
         level = (
             WARNING_LEVELS[position] if position < len(WARNING_LEVELS) else rng.pick(WARNING_LEVELS, (45, 27, 16, 12))
@@ -334,12 +346,17 @@ def credit_events(ctx: Context, book: PropertyBook, estate_ids: list[int]) -> No
                 rng.pick(("较严重", "轻微", "特别严重"), (40, 55, 5)),
                 rng.randint(380, 1000),
             )
-        if rng.random() < 0.08:
+        if ctx.cycled("objection upheld", ("撤销", ""), (8, 92)):  # the first company's, then 8 %
             _credit_event(ctx, company_id, managers, estate_ids, "轻微", rng.randint(20, 300), objection="撤销")
         if rng.random() < 0.08:
             _credit_event(ctx, company_id, managers, estate_ids, "轻微", rng.randint(60, 300), corrected=True)
         if rng.random() < 0.2:
             _credit_event(ctx, company_id, managers, estate_ids, "业绩", rng.randint(10, 700))
+        if level == "红":
+            # Company-level acts (no one 小区) under objection; the warning level stays red either way.
+            for objection in ("已受理", "已提出") if not red_objections else ("已受理",) if rng.random() < 0.1 else ():
+                red_objections += 1
+                _credit_event(ctx, company_id, [], [], "轻微", rng.randint(8, 30), objection=objection)
 
 
 def _level_events(ctx: Context, level: str) -> list[tuple[str, int]]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from putuo_community.domain.dates import add_years
-from putuo_community.domain.lifts import ASSESSMENT_AGE_YEARS, lift_addition_subsidy
+from putuo_community.domain.lifts import ASSESSMENT_AGE_YEARS, PRICE_AUDIT_ABOVE_YUAN, lift_addition_subsidy
 from putuo_community.domain.registers.records import ISSUE_CATEGORIES
 from putuo_community.domain.registers.works import LIFT_PROJECT_STAGES, PROJECT_STAGES
 from putuo_community.services.demo import names
@@ -139,6 +139,10 @@ RISK_CLASSES = ("无", "Ⅱ类", "Ⅰ类")
 RISK_WEIGHTS = (70, 24, 6)
 ACTION_STATES = ("未启动", "实施中", "已完成")
 MONITORING_FROM = date(2018, 1, 1)  # remote monitoring was fitted from 2018 on
+MONITORING_DRIVE = (date(2024, 1, 1), date(2028, 1, 1))  # the push to fit every lift by the end of 2027
+ASSESSMENT_LOOKAHEAD_DAYS = 120  # lifts turning 15 this soon may be assessed already
+ASSESSED_OLD_SHARE = 0.993  # lifts 15 years old for over a year that have been assessed
+PRICE_AUDIT_CENTS = int(PRICE_AUDIT_ABOVE_YUAN) * 100
 
 
 def _registration_code(ctx: Context, year: int) -> str:
@@ -162,14 +166,69 @@ class LiftBatch:
     note: str | None
 
 
+def _monitored_share(today: date) -> float:
+    """Remote monitoring spreads towards every lift by the end of 2027: about 78 % in 2024, 97 % by 2028."""
+    done = (today - MONITORING_DRIVE[0]).days / (MONITORING_DRIVE[1] - MONITORING_DRIVE[0]).days
+    return 0.78 + 0.19 * min(1.0, max(0.0, done))
+
+
+def _assessment(ctx: Context, due: date) -> date | None:
+    """The building's 安全评估: nearly always done once 15 years old, sometimes in the year before;
+    the few missing are mostly lifts that turned 15 this past year."""
+    rng, today = ctx.rng, ctx.today
+    year_before = add_years(due, -1) + timedelta(days=1)  # an assessment from here on counts
+    if due > today + timedelta(days=ASSESSMENT_LOOKAHEAD_DAYS):
+        return None
+    if due > today:  # turns 15 within the next months: some assessed ahead
+        return ctx.between(year_before, today) if rng.random() < 0.5 else None
+    roll = rng.random()
+    if due > today - timedelta(days=365):  # turned 15 this past year
+        if roll < 0.25:
+            return ctx.between(year_before, due - timedelta(days=1))
+        return ctx.between(due, today) if roll < 0.93 else None
+    if roll < ASSESSED_OLD_SHARE:
+        if due > today - timedelta(days=730) and roll < 0.2:
+            return ctx.between(year_before, due - timedelta(days=1))
+        return ctx.between(due, min(today, due + timedelta(days=300)))
+    return None  # never assessed: a backlog item
+
+
 def lift_batch(ctx: Context, first_use: date, maintainer: str, note: str | None) -> LiftBatch:
     rng, today = ctx.rng, ctx.today
     make, models = rng.choice(names.LIFT_MAKES)
-    monitoring = ctx.between(max(first_use, MONITORING_FROM), today) if rng.random() < 0.78 else None
+    monitored = rng.random() < _monitored_share(today)
+    monitoring = ctx.between(max(first_use, MONITORING_FROM), today) if monitored else None
     inspected = max(first_use, today - timedelta(days=rng.randint(0, 420)))  # some past the yearly inspection
-    due = add_years(first_use, ASSESSMENT_AGE_YEARS)
-    assessed = ctx.between(due, today) if due <= today and rng.random() < 0.88 else None
+    assessed = _assessment(ctx, add_years(first_use, ASSESSMENT_AGE_YEARS))
     return LiftBatch(make, models, first_use, maintainer, monitoring, rng.random() < 0.85, inspected, assessed, note)
+
+
+def _risk(ctx: Context, assessed: date) -> tuple[str, str, int | None, str | None, date | None, date | None]:
+    """(risk class, action, cost in cents, action status, 风险防控方案 date, 审价 date) after an assessment."""
+    rng, today = ctx.rng, ctx.today
+    risk = rng.pick(RISK_CLASSES, RISK_WEIGHTS)
+    if risk == "无":
+        return risk, "无", None, None, None, None
+    recent = assessed > today - timedelta(days=365)
+    if risk == "Ⅰ类":
+        action = rng.choice(("重大修理", "改造", "更新"))
+        cost = rng.randint(60_000, 480_000) * 100
+    else:
+        action = "一般修理"
+        cost = rng.randint(8_000, 80_000) * 100
+    status = rng.pick(ACTION_STATES, (20, 35, 45) if recent else (0, 2, 98))
+    plan = None
+    if risk == "Ⅱ类":
+        roll = rng.random()
+        if roll < 0.94 or not recent:  # the few without a plan were assessed this past year
+            plan = assessed + timedelta(days=rng.randint(3, 28) if roll < 0.9 else rng.randint(31, 75))
+            plan = plan if plan <= today else None
+    audit = None
+    if cost > PRICE_AUDIT_CENTS and status != "未启动":
+        share = 0.97 if status == "已完成" else 0.6
+        if rng.random() < share or not recent:
+            audit = ctx.between(min(today, assessed + timedelta(days=30)), today)
+    return risk, action, cost, status, plan, audit
 
 
 def lift(ctx: Context, estate: Estate, building: Building, unit: Unit, batch: LiftBatch) -> None:
@@ -178,17 +237,9 @@ def lift(ctx: Context, estate: Estate, building: Building, unit: Unit, batch: Li
     assessed = batch.assessed_on
     risk = action = action_status = None
     cost = None
+    plan = price_audit = None
     if assessed is not None:
-        risk = rng.pick(RISK_CLASSES, RISK_WEIGHTS)
-        if risk == "Ⅰ类":
-            action = rng.choice(("重大修理", "改造", "更新"))
-            cost = rng.randint(60_000, 480_000) * 100
-        elif risk == "Ⅱ类":
-            action = "一般修理"
-            cost = rng.randint(8_000, 80_000) * 100
-        else:
-            action = "无"
-        action_status = rng.pick(ACTION_STATES, (20, 30, 50)) if action != "无" else None
+        risk, action, cost, action_status, plan, price_audit = _risk(ctx, assessed)
     year = first_use.year
     ctx.writer.add(
         "lifts",
@@ -209,10 +260,10 @@ def lift(ctx: Context, estate: Estate, building: Building, unit: Unit, batch: Li
             "insured": batch.insured,
             "assessed_on": assessed,
             "risk_class": risk,
-            "risk_plan_on": None,
+            "risk_plan_on": plan,
             "action": action,
             "action_cost": money(cost) if cost else None,
-            "price_audit_on": None,
+            "price_audit_on": price_audit,
             "action_status": action_status,
             "note": batch.note,
         },
@@ -357,9 +408,9 @@ def funds(ctx: Context, estate: Estate) -> None:
     profile = names.HOUSING_PROFILES[estate.housing_type]
     initial = estate.floor_area_cents * rng.randint(*profile.fund_rate) // 1000 * 10  # whole 10 元, in cents
     roll = rng.random()
-    if roll < 0.05:
+    if roll < 0.03:
         latest = initial * 3 // 10  # exactly 30 %
-    elif roll < 0.17:
+    elif roll < 0.075:
         latest = initial * rng.randint(5, 29) // 100
     else:
         latest = initial * rng.randint(31, 150) // 100 + rng.randint(0, 99)
@@ -372,7 +423,7 @@ def funds(ctx: Context, estate: Estate) -> None:
         expense = rng.randint(0, initial // 12) if rng.random() < 0.6 else 0
         income = balance // 200 + rng.randint(0, 2_000_00)
         earlier = max(0, balance - income + expense)
-        published = as_of + timedelta(days=rng.randint(10, 31))
+        published = _published(ctx, as_of, newest=newest)
         ctx.writer.add(
             "funds",
             {
@@ -382,13 +433,26 @@ def funds(ctx: Context, estate: Estate) -> None:
                 "balance": money(balance),
                 "income": money(income),
                 "expense": money(expense),
-                "published_on": published if published <= today and rng.random() < 0.85 else None,
+                "published_on": published,
                 "topup_started_on": ctx.between(as_of, today) if newest and below and rng.random() < 0.4 else None,
                 "note": "余额低于首期30%，需续筹" if newest and below and rng.random() < 0.5 else None,
             },
         )
         balance = earlier
         as_of = date(as_of.year, 6, 30) if as_of.month == 12 else date(as_of.year - 1, 12, 31)
+
+
+def _published(ctx: Context, as_of: date, *, newest: bool) -> date | None:
+    """When the accounts to `as_of` were published: in January or July mostly, a few late or not at all."""
+    rng = ctx.rng
+    roll = rng.random()
+    if roll < 0.92:
+        published: date | None = as_of + timedelta(days=rng.randint(5, 31))  # by 31 January or 31 July
+    elif roll < 0.975 or not newest:
+        published = as_of + timedelta(days=rng.randint(33, 75))  # late
+    else:
+        published = None
+    return published if published is not None and published <= ctx.today else None
 
 
 # --- complaints and hazards ---------------------------------------------------------------

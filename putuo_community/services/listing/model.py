@@ -39,7 +39,10 @@ _TEXT_TYPES = (FieldType.TEXT, FieldType.LONG_TEXT, FieldType.CHOICE)
 
 @dataclass(frozen=True)
 class ListFilter:
-    """How a list page narrows its register. Only estates know the last five."""
+    """How a list page narrows its register. Only estates know neighbourhood to completeness.
+
+    `ids`: only these records (the list behind a figure of the 概览 page), `ids_label` saying what they are.
+    """
 
     street_id: int | None = None
     search: str = ""
@@ -48,6 +51,8 @@ class ListFilter:
     committee_state: str | None = None
     warning_level: WarningLevel | None = None
     completeness_below: int | None = None  # percent: rows whose dossier is less complete than this
+    ids: frozenset[int] | None = None
+    ids_label: str = ""
 
     @property
     def narrowed(self) -> bool:
@@ -61,6 +66,7 @@ class ListFilter:
                 self.committee_state,
                 self.warning_level,
                 self.completeness_below,
+                self.ids,
             )
         )
 

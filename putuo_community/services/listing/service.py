@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -156,6 +156,17 @@ class ListingService:
         without a key, text sorts by code point.
         """
         register = get_register(register_key)
+        if where.ids is not None:
+            # Only the records behind a figure: the list's own order (kept for reuse), then these.
+            order = self.ordered_ids(
+                register.key,
+                where=replace(where, ids=None, ids_label=""),
+                sort=sort,
+                today=today,
+                text_key=text_key,
+                collation=collation,
+            )
+            return [i for i in order if i in where.ids]
         words = where.search.split()
         if register.key in SEARCH_INDEXED and words and where == ListFilter(search=where.search):
             # Search as you type over the whole list: the district's order and text, kept in memory.

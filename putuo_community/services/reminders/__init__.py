@@ -37,6 +37,11 @@ class ReminderService:
     def __init__(self, database: Database) -> None:
         self.database = database
 
+    def policy(self) -> ReminderPolicy:
+        """The district's reminder settings (本地口径): how far ahead, when overdue becomes 长期未办."""
+        with self.database.read() as conn:
+            return read_policy(conn)
+
     def list(
         self, *, today: date, street_id: int | None = None, policy: ReminderPolicy | None = None
     ) -> list[Reminder]:

@@ -30,8 +30,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("lifts", schema=None) as batch_op:
-        batch_op.drop_column("price_audit_on")
-        batch_op.drop_column("risk_plan_on")
-    with op.batch_alter_table("estates", schema=None) as batch_op:
-        batch_op.drop_column("formation_report_on")
+    # ALTER TABLE … DROP COLUMN in place (SQLite 3.35+), never batch mode's copy of the table: dropping the
+    # old estates table to swap in the copy would cascade to every record that refers to an estate.
+    op.drop_column("lifts", "price_audit_on")
+    op.drop_column("lifts", "risk_plan_on")
+    op.drop_column("estates", "formation_report_on")
