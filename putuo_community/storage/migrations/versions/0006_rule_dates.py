@@ -1,4 +1,4 @@
-"""the dates three corrected rules watch: the formation report, a Ⅱ类 lift's plan, a lift's 审价
+"""the dates three corrected rules watch (the formation report, a Ⅱ类 lift's plan, a lift's 审价), and two indexes
 
 Revision ID: 0006
 Revises: 0005
@@ -27,11 +27,16 @@ def upgrade() -> None:
     with op.batch_alter_table("lifts", schema=None) as batch_op:
         batch_op.add_column(sa.Column("risk_plan_on", sa.Date(), nullable=True, comment="风险防控方案日期"))
         batch_op.add_column(sa.Column("price_audit_on", sa.Date(), nullable=True, comment="审价日期"))
+    # The reminders' per-estate latest activity and the year's 审计 are index seeks, not table scans.
+    op.create_index("ix_committee_activities_estate_held", "committee_activities", ["estate_id", "held_on"])
+    op.create_index("ix_committee_activities_kind_held", "committee_activities", ["kind", "held_on", "estate_id"])
 
 
 def downgrade() -> None:
     # ALTER TABLE … DROP COLUMN in place (SQLite 3.35+), never batch mode's copy of the table: dropping the
     # old estates table to swap in the copy would cascade to every record that refers to an estate.
+    op.drop_index("ix_committee_activities_kind_held", table_name="committee_activities")
+    op.drop_index("ix_committee_activities_estate_held", table_name="committee_activities")
     op.drop_column("lifts", "price_audit_on")
     op.drop_column("lifts", "risk_plan_on")
     op.drop_column("estates", "formation_report_on")
