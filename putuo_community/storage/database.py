@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect, select, text
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from putuo_community.domain.changes import ChangeBus, ChangeCollector
@@ -243,7 +244,22 @@ def create_db_engine(url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS, read_o
             engine = create_engine(url, hide_parameters=True)
         _configure_sqlite(engine, busy_timeout_ms, read_only=read_only)
         return engine
-    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)  # and no DETAIL: see without_detail
+
+
+# A PostgreSQL error's DETAIL line quotes the failing row or key, values and all.
+_SERVER_DETAIL = re.compile(r"\nDETAIL: .*?(?=\n(?:HINT|CONTEXT|\[SQL|\(Background)|\Z)", re.DOTALL)
+DETAIL_HIDDEN = "\nDETAIL:  （服务器给出的详情已略去：其中可能有身份证号、手机号）"
+
+
+@event.listens_for(Engine, "handle_error")
+def without_detail(context: ExceptionContext) -> None:
+    """Keep a server's DETAIL out of every error's text, as `hide_parameters` keeps the parameters out: it
+    quotes the failing row (a 身份证号, a 手机号), and an unexpected error's text reaches the log.
+    For every engine (SQLite never sends a DETAIL)."""
+    for error in (context.original_exception, context.sqlalchemy_exception):
+        if error is not None and error.args and isinstance(error.args[0], str):
+            error.args = (_SERVER_DETAIL.sub(DETAIL_HIDDEN, error.args[0]), *error.args[1:])
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

@@ -16,6 +16,8 @@ from putuo_community.services.backups import BackupService
 from putuo_community.storage import attachment_backups
 from putuo_community.storage.attachment_store import AttachmentStore
 
+# The attachments folder beside a database file, and its backups; a server has none (test_postgres_paths.py).
+pytestmark = pytest.mark.sqlite_file
 TAKEN = datetime(2026, 3, 10, 9, 0)
 
 

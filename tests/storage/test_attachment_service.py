@@ -23,6 +23,8 @@ from putuo_community.storage.attachment_store import FOLDER, INCOMING, Attachmen
 from putuo_community.storage.database import alembic_config, open_database, sqlite_url
 from putuo_community.storage.schema import TABLES
 
+# Attachments live in a folder beside the database file; a server's are refused (test_postgres_paths.py).
+pytestmark = pytest.mark.sqlite_file
 TODAY = date(2026, 5, 1)
 
 

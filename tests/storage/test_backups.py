@@ -21,6 +21,8 @@ from putuo_community.services.backups import BackupService
 from putuo_community.storage.backups import BadBackup
 from putuo_community.storage.database import Database
 
+# Backups copy the database file; a server's are refused, its own backup applies (test_postgres_paths.py).
+pytestmark = pytest.mark.sqlite_file
 NOW = datetime(2026, 11, 29, 9, 30)
 
 

@@ -49,6 +49,7 @@ def test_reopening_does_not_duplicate_reference_data(tmp_path: Path) -> None:
     db.dispose()
 
 
+@pytest.mark.sqlite_file  # PRAGMAs: a database file's settings
 def test_sqlite_is_configured_on_purpose(database: database_module.Database) -> None:
     with database.read() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

@@ -46,6 +46,7 @@ def _dead_pid() -> int:
     return process.pid
 
 
+@pytest.mark.sqlite_file  # a timestamp column holding text: only a file can be damaged so behind the program's back
 def test_hostile_names_and_a_broken_record_never_stop_the_batch(
     services: Services, data_paths: DataPaths, tmp_path: Path
 ) -> None:

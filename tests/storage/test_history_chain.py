@@ -1,5 +1,5 @@
 """The change history is chained: every way the program writes it keeps the chain, and any edit made behind its
-back (with sqlite3) breaks it at that row, which `check` names and `undo` refuses to follow."""
+back (plain SQL on its own connection) breaks it at that row, which `check` names and `undo` refuses to follow."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
+from sqlalchemy import text
 
 from putuo_community.domain.errors import UserError
 from putuo_community.services import Services
@@ -47,10 +48,11 @@ def _break(database: Database) -> chain.Break | None:
         return chain.first_break(conn)
 
 
-def _file(database: Database) -> str:
-    path = database.url.database
-    assert path
-    return path
+def _behind_the_programs_back(database: Database, sql: str, **params: object) -> int | None:
+    """Run `sql` on a connection of its own, as another tool would (on SQLite or on the server); the new max id."""
+    with database.engine.begin() as raw:
+        raw.execute(text(sql), params)
+        return raw.execute(text("SELECT max(id) FROM change_history")).scalar()
 
 
 @pytest.fixture
@@ -78,10 +80,10 @@ def test_every_way_of_writing_history_keeps_one_unbroken_chain(written: Services
 
 # Each tampering, and which row (by position in the history) `check` must name for it.
 TAMPERINGS = {
-    "a value changed": ("UPDATE change_history SET new_value = '9999' WHERE id = ?", 2, 2),
-    "a row deleted": ("DELETE FROM change_history WHERE id = ?", 5, 6),  # the row after the gap no longer follows
-    "the operator changed": ("UPDATE change_history SET user = '他人' WHERE id = ?", 7, 7),
-    "a hash cleared": ("UPDATE change_history SET chain_hash = NULL WHERE id = ?", -1, -1),
+    "a value changed": ("UPDATE change_history SET new_value = '9999' WHERE id = :id", 2, 2),
+    "a row deleted": ("DELETE FROM change_history WHERE id = :id", 5, 6),  # the row after the gap no longer follows
+    "the operator changed": ("""UPDATE change_history SET "user" = '他人' WHERE id = :id""", 7, 7),
+    "a hash cleared": ("UPDATE change_history SET chain_hash = NULL WHERE id = :id", -1, -1),
 }
 
 
@@ -91,8 +93,7 @@ def test_an_edit_behind_the_programs_back_is_named_by_its_row(
 ) -> None:
     sql, edited, named = TAMPERINGS[tampering]
     ids = [row_id for row_id, _ in _history(database)]
-    with closing(sqlite3.connect(_file(database))) as raw, raw:
-        raw.execute(sql, (ids[edited],))
+    _behind_the_programs_back(database, sql, id=ids[edited])
     problems = written.integrity.check()
     assert len(problems) == 1
     assert f"变更记录第 {ids[named]} 条" in problems[0]
@@ -100,12 +101,11 @@ def test_an_edit_behind_the_programs_back_is_named_by_its_row(
 
 
 def test_a_row_inserted_by_hand_breaks_the_chain(written: Services, database: Database) -> None:
-    with closing(sqlite3.connect(_file(database))) as raw, raw:
-        raw.execute(
-            "INSERT INTO change_history (version, created_at, updated_at, changed_at, action, register, record_title)"
-            " VALUES (1, '2026-11-01 09:00', '2026-11-01 09:00', '2026-11-01 09:00', '新增', 'estates', '假小区')"
-        )
-        forged = raw.execute("SELECT max(id) FROM change_history").fetchone()[0]
+    forged = _behind_the_programs_back(
+        database,
+        "INSERT INTO change_history (version, created_at, updated_at, changed_at, action, register, record_title)"
+        " VALUES (1, '2026-11-01 09:00', '2026-11-01 09:00', '2026-11-01 09:00', '新增', 'estates', '假小区')",
+    )
     found = _break(database)
     assert found is not None
     assert found.id == forged
@@ -116,8 +116,10 @@ def test_undo_refuses_to_follow_an_edited_history_and_changes_nothing(
     services: Services, database: Database, tmp_path: Path
 ) -> None:
     batch = _import(services, _estates_register(tmp_path / "小.xlsx", 3))
-    with closing(sqlite3.connect(_file(database))) as raw, raw:  # make the undo "restore" a different estate name
-        raw.execute("UPDATE change_history SET record_title = '别的小区' WHERE batch_id = ?", (batch,))
+    # Make the undo "restore" a different estate name.
+    _behind_the_programs_back(
+        database, "UPDATE change_history SET record_title = '别的小区' WHERE batch_id = :b", b=batch
+    )
     before = services.records.count("estates")
     with pytest.raises(UserError) as refused:
         services.batches.undo(batch)

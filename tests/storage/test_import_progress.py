@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -34,14 +33,9 @@ def write_register(path: Path, rows: int, *, households: int = 300) -> Path:
 
 def table_counts(database: Database) -> dict[str, int]:
     """Rows of every table that an import writes to."""
-    url = database.engine.url.database
-    assert url is not None
-    con = sqlite3.connect(url)
-    try:
-        tables = ("estates", "neighbourhoods", "estate_aliases", "change_batches", "change_history")
-        return {t: int(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in tables}
-    finally:
-        con.close()
+    tables = ("estates", "neighbourhoods", "estate_aliases", "change_batches", "change_history")
+    with database.engine.connect() as con:  # plain SQL on a connection of its own
+        return {t: int(con.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar_one()) for t in tables}
 
 
 def test_commit_reports_rows_written_from_none_to_all(services: Services, tmp_path: Path) -> None:
