@@ -71,23 +71,33 @@ class LedgerService:
         today: date,
         street_id: int | None = None,
         search: str = "",
+        ids: frozenset[int] | None = None,
+        ids_label: str = "",
         include_personal: bool = False,
         progress: Callable[[int, int], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
     ) -> LedgerResult:
-        """Write the ledger of one import kind (one 街镇 or the whole district) to `path`, atomically."""
+        """Write the ledger of one import kind (one 街镇 or the whole district) to `path`, atomically.
+
+        `ids`: only these records, the list behind a figure of the 概览 page, which `ids_label` names
+        (it goes into the ledger's scope, so the file says what it holds)."""
         from putuo_community.io.ledger import LedgerSpec, write_ledger  # openpyxl loads on the first export
 
         kind = get_import_kind(kind_key)
         fields = ledger_fields(kind)
         query = ledger_query(kind, street_id=street_id, search=search)
+        if ids is not None:  # the id rides along and is dropped: no IN list of tens of thousands of ids
+            query = query.add_columns(TABLES[kind.register.key].c.id)
         with self.database.read() as conn:
             scope = (
                 DISTRICT
                 if street_id is None
                 else str(conn.scalar(select(TABLES["streets"].c.name).where(TABLES["streets"].c.id == street_id)))
             )
-            rows = conn.execute(query).all()
+            rows: Sequence[Any] = conn.execute(query).all()
+        if ids is not None:
+            rows = [row[:-1] for row in rows if row[-1] in ids]
+            scope = f"{scope}（{ids_label}）" if ids_label else scope
         if not rows:  # an empty ledger reports nothing; a blank form to fill in is the import template
             matching = f"含“{search}”的" if search else ""
             raise NothingToExport(f"{scope}没有{matching}{kind.label}记录，没有可导出的内容，未生成文件。")

@@ -107,6 +107,25 @@ def test_a_street_ledger_holds_only_that_street(district: Services, tmp_path: Pa
     assert result.rows == expected
 
 
+def test_a_ledger_of_the_list_behind_a_figure_holds_those_records_and_says_so(
+    district: Services, tmp_path: Path
+) -> None:
+    lifts = district.records.list("lifts")[:40]
+    chosen = frozenset(lift.id for lift in lifts[::3])
+    codes = {lift.values["registration_code"] for lift in lifts[::3]}
+    path = tmp_path / "电梯.xlsx"
+    result = district.ledgers.export("lifts", path, today=TODAY, ids=chosen, ids_label="满15年未评估的电梯")
+    assert result.rows == len(chosen)
+    assert result.scope == "普陀区（满15年未评估的电梯）"
+    sheet = load_workbook(path).active
+    assert sheet is not None
+    assert "满15年未评估的电梯" in str(sheet["A1"].value)
+    header = [c.value for c in sheet[2]]
+    column = header.index(REGISTERS["lifts"].field("registration_code").header)
+    written = {row[column] for row in sheet.iter_rows(min_row=3, max_row=2 + result.rows, values_only=True)}
+    assert written == codes
+
+
 def test_the_totals_row_adds_up_households_and_area(district: Services, tmp_path: Path) -> None:
     path = tmp_path / "小区.xlsx"
     result = district.ledgers.export("estates", path, today=TODAY)

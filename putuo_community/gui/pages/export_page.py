@@ -64,12 +64,18 @@ def export_ledger(
     search: str,
     include_personal: bool,
     on_status: Callable[[str], None],
+    ids: frozenset[int] | None = None,
+    ids_label: str = "",
 ) -> LongTask | None:
-    """Ask where, write the ledger behind a progress dialog, then say how many records went where."""
+    """Ask where, write the ledger behind a progress dialog, then say how many records went where.
+
+    `ids`: only these records (a list opened from a figure of the 概览 page, named by `ids_label`)."""
     kind = IMPORT_KINDS[kind_key]
     if not has_street(kind_key):
         street_id = None
     scope = street_name if street_id is not None else _tr("普陀区")
+    if ids is not None and ids_label:
+        scope = _tr("{scope}（{label}）").format(scope=scope, label=ids_label)
     today = date.today()
     ledgers = context.services.ledgers
     search = search.strip()
@@ -82,6 +88,8 @@ def export_ledger(
             today=today,
             street_id=street_id,
             search=search,
+            ids=ids,
+            ids_label=ids_label,
             include_personal=personal,
             progress=lambda done, total: progress.report(done, total),
             cancelled=lambda: progress.cancelled,

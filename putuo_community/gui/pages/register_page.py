@@ -202,7 +202,9 @@ class RegisterPage(Page):
         self.export_button: QPushButton | None = None
         if register.key in LEDGER_KINDS:
             self.export_button = QPushButton(self.tr("导出台账(&E)…"), self)
-            self.export_button.setToolTip(self.tr("把列表中的记录（按当前的街镇和搜索筛选）导出为 Excel 台账"))
+            self.export_button.setToolTip(
+                self.tr("把列表中的记录（按当前的街镇、搜索和概览中点开的筛选）导出为 Excel 台账")
+            )
             self.export_button.clicked.connect(self.export_ledger)
             self.actions_row.addWidget(self.export_button)
 
@@ -608,10 +610,12 @@ class RegisterPage(Page):
     # -- export --------------------------------------------------------------------------------
 
     def export_ledger(self) -> LongTask | None:
-        """The records the list shows (same 街镇, same search), as an Excel ledger; personal numbers masked."""
+        """The records the list shows (same 街镇, same search, the figure's records), as an Excel ledger;
+        personal numbers masked."""
         kind_key = LEDGER_KINDS.get(self.register.key)
         if kind_key is None:
             return None
+        ids, ids_label = self._only if self._only is not None else (None, "")
         task = export_ledger(
             self,
             self.context,
@@ -621,6 +625,8 @@ class RegisterPage(Page):
             search=self.search_edit.text(),
             include_personal=False,
             on_status=self.show_message,
+            ids=ids,
+            ids_label=ids_label,
         )
         self.export_task = task or self.export_task
         return task
