@@ -7,22 +7,37 @@ import logging
 import multiprocessing
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from putuo_community import APP_TITLE, __version__
-from putuo_community.cli.main import EXIT_BUG, EXIT_USER_ERROR, build_parser, run_command
+from putuo_community.cli.prefetch import start_reading
 from putuo_community.domain.errors import UserError
 from putuo_community.domain.formatting import mask_personal_numbers
 from putuo_community.logs import masked_traceback, setup_logging
 from putuo_community.paths import DataPaths, temporary_files_in
-from putuo_community.services import Services
-from putuo_community.storage.database import open_database
+
+if TYPE_CHECKING:
+    from putuo_community.services import Services
+    from putuo_community.storage.database import Database
 
 log = logging.getLogger(__name__)
+EXIT_USER_ERROR = 2  # as the commands' (cli.main), which load only once the arguments are known
+
+
+def open_database(url: str, **options: Any) -> Database:
+    """The archive at `url` (SQLAlchemy and the storage layer load here, not when the program starts)."""
+    from putuo_community.storage.database import open_database as open_archive
+
+    return open_archive(url, **options)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     # A frozen Windows build starts batch-print workers by running this very executable: let them work.
     multiprocessing.freeze_support()
+    # The register an import reads is read while the libraries below load: the two overlap.
+    start_reading(sys.argv[1:] if argv is None else argv)
+    from putuo_community.cli.main import build_parser
+
     args = build_parser().parse_args(argv)
     gui = args.command is None
     try:
@@ -47,6 +62,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, paths: DataPaths, *, gui: bool) -> int:
+    from putuo_community.cli.main import EXIT_BUG, run_command
+    from putuo_community.services import Services
+
     url = args.db or paths.database_url
 
     def open_services() -> Services:

@@ -70,7 +70,7 @@ def test_a_command_and_the_window_make_their_temporary_files_in_the_data_folder(
         seen.append((tempfile.gettempdir(), *(os.environ[name] for name in TEMP_ENVIRONMENT)))
         return 0
 
-    monkeypatch.setattr(cli_main, "_reminders", where_temporary_files_go)
+    monkeypatch.setattr(cli_main, "run_reminders", where_temporary_files_go)
     import putuo_community.gui.application as application
 
     monkeypatch.setattr(application, "run_gui", lambda *args, **kwargs: where_temporary_files_go())
@@ -182,7 +182,7 @@ def test_batch_print_workers_inherit_the_folder() -> None:
 def test_without_a_usable_temp_folder_the_program_still_runs(data: DataPaths, monkeypatch: pytest.MonkeyPatch) -> None:
     data.temp.write_text("a file where the folder should be")
     seen: list[str] = []
-    monkeypatch.setattr(cli_main, "_reminders", lambda *args: seen.append(tempfile.gettempdir()) or 0)
+    monkeypatch.setattr(cli_main, "run_reminders", lambda *args: seen.append(tempfile.gettempdir()) or 0)
     before = tempfile.gettempdir()
 
     assert main(["--data-dir", str(data.root), "reminders"]) == 0

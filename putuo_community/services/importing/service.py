@@ -64,12 +64,15 @@ class ImportService:
 
     def read(self, kind_key: str, path: Path, *, sheet: str | None = None) -> ImportSource:
         """Read a sheet, find its table and suggest a mapping (a remembered one for a known shape)."""
+        from putuo_community.io import prefetch
         from putuo_community.io.table import detect_table, header_signature, suggest_mapping
         from putuo_community.io.workbook import read_sheet
 
         kind = get_import_kind(kind_key)
         with paused_gc():
-            grid = read_sheet(path, sheet)
+            grid = prefetch.take(path, sheet)  # read already if the command began it while starting
+            if grid is None:
+                grid = read_sheet(path, sheet)
             table = detect_table(grid, kind.register)
         signature = header_signature(table)
         mapping = suggest_mapping(table, kind.register, extra=kind.lookups)
