@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from putuo_community.domain.accounts import Actor
 from putuo_community.domain.changes import ChangeBus
 from putuo_community.services.backups import BackupService
 from putuo_community.services.batches import BatchService
@@ -65,6 +66,7 @@ class Services:
     settings: UserSettings
     backups: BackupService
     integrity: IntegrityService
+    actor: Actor  # whom this session acts for: its account, or (accounts off) the computer's login
 
     @classmethod
     def build(
@@ -72,16 +74,19 @@ class Services:
         database: Database,
         *,
         user: str | None = None,
+        actor: Actor | None = None,
         mapping_file: Path | None = None,
         settings_file: Path | None = None,
         backup_dir: Path | None = None,
     ) -> Services:
-        """`mapping_file`: where import column mappings are remembered; `settings_file`: the user's settings;
-        `backup_dir`: where backups go, taken daily and before imports and undos.
+        """`actor`: the logged-in account (accounts on); else `user` (default: the computer's login) may do
+        everything. `mapping_file`: where import column mappings are remembered; `settings_file`: the user's
+        settings; `backup_dir`: where backups go, taken daily and before imports and undos.
 
         None given: nothing is remembered and no backup is taken (tests, one-off runs).
         """
-        who = user or current_user()
+        actor = actor or Actor.local(user or current_user())
+        who = actor.name
         mappings = MappingStore(mapping_file) if mapping_file is not None else None
         settings = UserSettings(settings_file, changes=database.changes)
         credit = CreditService(database, user=who)
@@ -104,6 +109,7 @@ class Services:
             settings=settings,
             backups=backups,
             integrity=IntegrityService(database, backups),
+            actor=actor,
         )
 
     @functools.cached_property
