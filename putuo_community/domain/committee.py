@@ -319,14 +319,17 @@ def _assembly_gaps(assemblies: list[date], start: date, end: date) -> list[str]:
 
 
 def _reception_gaps(receptions: list[date], start: date, end: date) -> list[str]:
-    # Every calendar month touching the period, except a month that has not ended by `end`.
+    # Every calendar month touching the period, except a month that has not ended by `end`. Counted as
+    # (year, month) numbers: a district's summary checks some 18,000 committees' years of months.
     months_with_reception = {(d.year, d.month) for d in receptions}
+    ended = end.month if (end + timedelta(days=1)).day == 1 else end.month - 1
+    last = (end.year, ended) if ended else (end.year - 1, 12)
     problems = []
-    month = date(start.year, start.month, 1)
-    while add_months(month, 1) - timedelta(days=1) <= end:
-        if (month.year, month.month) not in months_with_reception:
-            problems.append(f"{month.year}年{month.month}月无业委会接待日")
-        month = add_months(month, 1)
+    year, month = start.year, start.month
+    while (year, month) <= last:
+        if (year, month) not in months_with_reception:
+            problems.append(f"{year}年{month}月无业委会接待日")
+        year, month = (year, month + 1) if month < 12 else (year + 1, 1)
     return problems
 
 
@@ -357,12 +360,17 @@ def operation_review_start(term_start: date, today: date) -> date:
     return max(term_start, add_months(today, -OPERATION_REVIEW_MONTHS) + timedelta(days=1))
 
 
+# The 运作记录 kinds 规范运作 is judged on.
+MEETING_KIND, ASSEMBLY_KIND, RECEPTION_KIND = "业委会会议", "业主大会", "接待日"
+OPERATION_KINDS = (MEETING_KIND, ASSEMBLY_KIND, RECEPTION_KIND)
+
+
 def recent_operation(dates_by_kind: Mapping[str, Iterable[date]], *, term_start: date, today: date) -> OperationReport:
     """规范运作 of a committee in term, from its 运作记录 dates keyed by kind (业委会会议, 业主大会, 接待日)."""
     return operation_compliance(
-        meeting_dates=dates_by_kind.get("业委会会议", ()),
-        assembly_dates=dates_by_kind.get("业主大会", ()),
-        reception_dates=dates_by_kind.get("接待日", ()),
+        meeting_dates=dates_by_kind.get(MEETING_KIND, ()),
+        assembly_dates=dates_by_kind.get(ASSEMBLY_KIND, ()),
+        reception_dates=dates_by_kind.get(RECEPTION_KIND, ()),
         period_start=operation_review_start(term_start, today),
         period_end=today,
     )

@@ -16,10 +16,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from putuo_community.domain.committee import (
+    MEETING_KIND,
+    OPERATION_KINDS,
     formation_due_on,
+    operation_review_start,
     overdue_milestones,
     recent_operation,
     renewal_events,
@@ -287,6 +290,32 @@ def _rows(conn: Connection, key: str, *columns: str) -> Iterable[Any]:
     return conn.execute(select(*(table.c[c] for c in columns)))
 
 
+def _recent_activities(conn: Connection, today: date) -> dict[int, dict[str, list[date]]]:
+    """Each estate's 运作记录 dates by kind, as far back as any 规范运作 review can look: from the first day
+    of the month the earliest review starts in, and the last 业委会会议 before that (a review's first gap
+    is counted from the last meeting before the review).
+
+    Not the district's half a million records of every year: the (kind, date) index finds these.
+    """
+    table = TABLES["committee_activities"]
+    review_start = operation_review_start(date.min, today)
+    earliest = review_start.replace(day=1)  # a reception day counts for the month the review starts in
+    found: dict[int, dict[str, list[date]]] = defaultdict(lambda: defaultdict(list))
+    for estate_id, kind, held_on in conn.execute(
+        select(table.c.estate_id, table.c.kind, table.c.held_on).where(
+            table.c.kind.in_(OPERATION_KINDS), table.c.held_on >= earliest
+        )
+    ):
+        found[estate_id][kind].append(held_on)
+    for estate_id, held_on in conn.execute(
+        select(table.c.estate_id, func.max(table.c.held_on))
+        .where(table.c.kind == MEETING_KIND, table.c.held_on < earliest)
+        .group_by(table.c.estate_id)
+    ):
+        found[estate_id][MEETING_KIND].append(held_on)
+    return found
+
+
 def _count(conn: Connection, tallies: dict[int, Tally], levels: dict[int, WarningLevel], today: date) -> None:
     street_of: dict[int, int] = {}
     eligible_estates: set[int] = set()
@@ -302,9 +331,7 @@ def _count(conn: Connection, tallies: dict[int, Tally], levels: dict[int, Warnin
             eligible_estates.add(e.id)
         if e.company_id is not None:
             tally.companies[levels.get(e.company_id, WarningLevel.GREEN)].add(e.company_id)
-    activities: dict[int, dict[str, list[date]]] = defaultdict(lambda: defaultdict(list))
-    for a in _rows(conn, "committee_activities", "estate_id", "kind", "held_on"):
-        activities[a.estate_id][a.kind].append(a.held_on)
+    activities = _recent_activities(conn, today)
     latest: dict[int, Any] = {}
     for t in conn.execute(select(TABLES["committee_terms"])):
         if t.estate_id not in latest or t.term_no > latest[t.estate_id].term_no:

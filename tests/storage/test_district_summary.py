@@ -121,3 +121,36 @@ def test_the_summary_workbook_states_how_each_rate_is_computed(services: Service
     texts = [str(c.value) for row in summary.iter_rows() for c in row if c.value is not None]
     assert "长征镇" in texts
     assert any("全区" in t for t in texts)
+
+
+def _operating(services: Services, name: str, activities: list[tuple[str, date]]) -> None:
+    estate = _estate(services, "万里街道", name, has_assembly=True)
+    services.records.create(
+        "committee_terms",
+        {"estate_id": estate, "term_no": 2, "start_on": date(2023, 1, 1), "end_on": date(2027, 12, 31)},
+    )
+    for kind, held_on in activities:
+        services.records.create(
+            "committee_activities",
+            {"estate_id": estate, "kind": kind, "held_on": held_on, "subject": f"{kind}{held_on}"},
+        )
+
+
+def _a_good_year(*, first_reception: date, meetings_from: date) -> list[tuple[str, date]]:
+    """Meetings every 45 days from `meetings_from`, a reception day in each month, one 业主大会."""
+    meetings = [("业委会会议", date.fromordinal(meetings_from.toordinal() + 45 * n)) for n in range(10)]
+    months = [(2025, 12), *((2026, m) for m in range(1, 11))]  # November 2026 has not ended on 11-24
+    receptions = [("接待日", first_reception), *(("接待日", date(y, m, 12)) for y, m in months)]
+    return [*meetings, *receptions, ("业主大会", date(2026, 3, 20))]
+
+
+def test_operation_is_judged_on_the_whole_review_year_from_the_records_before_it(services: Services) -> None:
+    """On 2026-11-24 the review runs from 2025-11-25: November 2025 needs a reception day (one on 11-10
+    counts), and the first gap runs from the last meeting before the review, however long ago."""
+    _operating(services, "万里一村", _a_good_year(first_reception=date(2025, 11, 10), meetings_from=date(2025, 11, 1)))
+    _operating(services, "万里二村", _a_good_year(first_reception=date(2025, 10, 28), meetings_from=date(2025, 11, 1)))
+    # The last meeting before the review was in August 2025: more than 2 months before 2025-12-16.
+    late_start = [*_a_good_year(first_reception=date(2025, 11, 10), meetings_from=date(2025, 12, 16))]
+    _operating(services, "万里三村", [*late_start, ("业委会会议", date(2025, 8, 20))])
+    rows = dict(services.summary.report(today=TODAY).rows)
+    assert rows["万里街道"][_column("规范运作达标率")] == Decimal("0.3333")  # only 万里一村
