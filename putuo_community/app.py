@@ -62,14 +62,22 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, paths: DataPaths, *, gui: bool) -> int:
+    from putuo_community.cli.accounts import log_in
     from putuo_community.cli.main import EXIT_BUG, run_command
     from putuo_community.services import Services
 
     url = args.db or paths.database_url
 
     def open_services() -> Services:
+        database = open_database(url, backup_dir=paths.backups, read_only=bool(getattr(args, "read_only", False)))
+        try:  # a command logs in before it runs (accounts on); the window asks for its login itself
+            actor = None if gui else log_in(args, database)
+        except BaseException:
+            database.dispose()
+            raise
         return Services.build(
-            open_database(url, backup_dir=paths.backups, read_only=bool(getattr(args, "read_only", False))),
+            database,
+            actor=actor,
             mapping_file=paths.import_mappings,
             settings_file=paths.settings,
             backup_dir=paths.backups,
@@ -99,6 +107,14 @@ def _run(args: argparse.Namespace, paths: DataPaths, *, gui: bool) -> int:
             smoke_test=args.smoke_test,
             crash_dialog=not args.no_crash_dialog,
             demo_folder=paths.demo,
+            # Accounts on: the window acts for the account logged in, on the same archive.
+            services_as=lambda actor: Services.build(
+                services.database,
+                actor=actor,
+                mapping_file=paths.import_mappings,
+                settings_file=paths.settings,
+                backup_dir=paths.backups,
+            ),
         )
         return exit_code
     finally:

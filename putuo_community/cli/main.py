@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from putuo_community import APP_TITLE, __version__
+from putuo_community.cli.accounts import accounts_write, add_account_commands, run_accounts
 from putuo_community.cli.attachments import add_attachment_commands, run_attach, run_attachments
 from putuo_community.cli.calendar import add_calendar_commands, calendar_writes, run_calendar
 from putuo_community.cli.common import ProgressLine
@@ -15,6 +16,7 @@ from putuo_community.cli.exporting import add_export_commands, run_dossier, run_
 from putuo_community.cli.importing import add_import_commands, run_batches, run_import, run_template, run_undo
 from putuo_community.cli.maintenance import add_maintenance_commands, run_backup, run_backups, run_check, run_restore
 from putuo_community.cli.reminders import add_reminder_commands, run_reminders
+from putuo_community.domain.accounts import Action
 from putuo_community.domain.errors import ReadOnlyDatabase, UserError
 from putuo_community.domain.registers import get_register
 from putuo_community.services import Services
@@ -46,6 +48,12 @@ def _common_options(parser: argparse.ArgumentParser, *, top_level: bool) -> None
         default=False if top_level else argparse.SUPPRESS,
         help="以只读方式打开数据库：可以查看、导出和打印，不能修改（数据库文件或文件夹不可写入时自动如此）",
     )
+    parser.add_argument(
+        "--user",
+        metavar="NAME",
+        default=default,
+        help="已启用账户时以此账户登录；密码由环境变量 PUTUO_PASSWORD 给出，或在终端提示输入",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -75,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_maintenance_commands(commands, common)
     add_attachment_commands(commands, common)
     add_calendar_commands(commands, common)
+    add_account_commands(commands, common)
     return parser
 
 
@@ -102,6 +111,7 @@ def run_command(args: argparse.Namespace, open_services: ServicesFactory, *, out
         "attach": run_attach,
         "attachments": run_attachments,
         "calendar": run_calendar,
+        "accounts": run_accounts,
     }
     services = open_services()
     try:
@@ -128,6 +138,8 @@ def _writes(args: argparse.Namespace) -> bool:
         return not args.dry_run
     if args.command == "calendar":
         return calendar_writes(args)
+    if args.command == "accounts":
+        return accounts_write(args)
     return args.command in ("demo", "undo", "restore", "attach")
 
 
@@ -143,6 +155,7 @@ def _demo(args: argparse.Namespace, services: Services, out: TextIO) -> int:
     from putuo_community.services.demo import generate_demo  # 2,000 lines the window never needs
 
     if args.replace and services.records.count("estates"):
+        services.records.permissions.require(Action.GENERATE_DEMO)  # refused before the backup it would take
         if not args.yes:
             raise UserError(
                 "数据库中已有小区档案。--replace 会清空全部档案和修改记录（之前会自动备份）；"
@@ -153,7 +166,12 @@ def _demo(args: argparse.Namespace, services: Services, out: TextIO) -> int:
             print(f"清空前的数据库已备份到：{saved}", file=out)
     progress = ProgressLine(sys.stderr, "生成演示数据")
     summary = generate_demo(
-        services.database, estates=args.estates, seed=args.seed, replace=args.replace, progress=progress
+        services.database,
+        estates=args.estates,
+        seed=args.seed,
+        replace=args.replace,
+        progress=progress,
+        actor=services.actor,
     )
     progress.finish()
     print(f"已生成演示数据（种子 {args.seed}，用时 {summary.elapsed_seconds:.1f} 秒）：", file=out)

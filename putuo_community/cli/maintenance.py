@@ -1,4 +1,7 @@
-"""Keeping the archive safe from the command line: take a backup, list them, restore one."""
+"""Keeping the archive safe from the command line: take a backup, list them, restore one.
+
+A database file is copied with SQLite's backup API; a database on a server is dumped with pg_dump and put back
+with pg_restore (`services.server_backup`), into the same backups folder."""
 
 from __future__ import annotations
 
@@ -21,10 +24,16 @@ EXIT_DAMAGED = 3
 def add_maintenance_commands(
     commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
 ) -> None:
-    backup = commands.add_parser("backup", parents=[common], help="备份数据库（默认存入数据文件夹的 backups）")
-    backup.add_argument("--out", type=Path, metavar="FILE", help="备份文件保存位置（例如 U 盘上的文件）")
+    backup = commands.add_parser(
+        "backup", parents=[common], help="备份数据库（默认存入数据文件夹的 backups；服务器上的数据库用 pg_dump）"
+    )
+    backup.add_argument(
+        "--out", type=Path, metavar="FILE", help="备份文件保存位置（例如 U 盘上的文件；服务器上的数据库为 .dump 文件）"
+    )
     commands.add_parser("backups", parents=[common], help="列出数据文件夹中的备份")
-    restore = commands.add_parser("restore", parents=[common], help="用一个备份替换当前数据库（先自动备份当前数据库）")
+    restore = commands.add_parser(
+        "restore", parents=[common], help="用一个备份替换当前数据库（先自动备份当前数据库；服务器上用 pg_restore）"
+    )
     restore.add_argument("file", type=Path, metavar="FILE", help="备份文件")
     restore.add_argument("--yes", action="store_true", help="不再询问，直接恢复")
     commands.add_parser("check", parents=[common], help="检查数据库文件是否完好（逐页、索引和引用）")

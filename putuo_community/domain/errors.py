@@ -36,6 +36,10 @@ class CannotOpenDatabase(EnvironmentProblem):
     pass
 
 
+class ConnectionLost(EnvironmentProblem):
+    """The connection to the database server broke during an operation (network, server restart)."""
+
+
 class DamagedDatabase(EnvironmentProblem):
     """The database file failed SQLite's check: nothing more is written to it until it is restored."""
 
@@ -61,6 +65,10 @@ class BadFile(UserError):
 
 class RecordNotFound(UserError):
     pass
+
+
+class PermissionDenied(UserError):
+    """The session's account may not do this; the message is `Actor.why_not(...)`'s text."""
 
 
 class ConcurrentEdit(UserError):

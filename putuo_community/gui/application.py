@@ -1,9 +1,11 @@
-"""Start the GUI: the QApplication, Qt's Chinese translation, logging and error routing, the main window."""
+"""Start the GUI: the QApplication, Qt's Chinese translation, logging and error routing, the login (once
+accounts are on), the main window."""
 
 from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -21,8 +23,10 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from putuo_community import APP_NAME, APP_TITLE, __version__
+from putuo_community.domain.accounts import Actor
 from putuo_community.gui.crash import ExceptionRouter
 from putuo_community.gui.icon import app_icon
+from putuo_community.gui.login_dialog import ask_login
 from putuo_community.gui.main_window import ORGANIZATION, MainWindow
 from putuo_community.gui.responsive import ResponsiveGuiThread
 from putuo_community.services import Services
@@ -86,12 +90,17 @@ def run_gui(
     crash_dialog: bool = True,
     argv: list[str] | None = None,
     demo_folder: Path | None = None,
+    services_as: Callable[[Actor], Services] | None = None,
+    login_name: str = "",
 ) -> int:
     """Show the main window until it is closed; returns the exit code.
 
     `smoke_test`: quit as soon as the estate list has loaded (0), or on any error (1).
     `crash_dialog=False`: a bug is logged and printed to stderr and the program ends with 1.
     `demo_folder`: where 载入演示数据 builds and opens the demo district.
+    Accounts on (and `services` not yet logged in): the login comes first, 退出 ends the program (0);
+    the window gets `services_as(actor)`, the same archive's services acting for the account logged in.
+    `login_name`: the account name the login starts with.
     """
     app = _application(argv)
     translator = install_qt_translation(app)
@@ -103,7 +112,10 @@ def run_gui(
     responsive = ResponsiveGuiThread(app)
     try:
         try:
-            window = MainWindow(services, remember_state=not smoke_test, demo_folder=demo_folder)
+            session = _logged_in(services, services_as, login_name=login_name, smoke_test=smoke_test)
+            if session is None:
+                return 0 if not smoke_test else 1
+            window = MainWindow(session, remember_state=not smoke_test, demo_folder=demo_folder)
         except Exception as error:
             router.route(error)
             return 1
@@ -130,6 +142,31 @@ def run_gui(
         qInstallMessageHandler(previous_handler)
         if translator is not None:
             app.removeTranslator(translator)
+
+
+def _logged_in(
+    services: Services,
+    services_as: Callable[[Actor], Services] | None,
+    *,
+    login_name: str = "",
+    smoke_test: bool = False,
+) -> Services | None:
+    """The services the window acts through: unchanged while accounts are off (or the session has logged in
+    already); else those of the account the login dialog let in. None: the clerk chose 退出."""
+    if services.actor.accounts_on or not services.accounts.enabled():
+        return services
+    if smoke_test:  # nobody is there to type a password: say so rather than wait
+        log.error("smoke test: accounts are on for this archive and no account has logged in")
+        print("本数据库已启用账户：冒烟测试无法登录。", file=sys.stderr)
+        return None
+    actor = ask_login(services.accounts, database_name=services.database_name, name=login_name)
+    if actor is None:
+        log.info("login cancelled")
+        return None
+    log.info("logged in: %s (%s)", actor.name, actor.role.label)
+    if services_as is not None:
+        return services_as(actor)
+    return Services.build(services.database, actor=actor)  # tests: no settings, mappings or daily backups
 
 
 def show_startup_error(message: str, *, argv: list[str] | None = None) -> None:

@@ -412,7 +412,7 @@ class AttachmentDrops(QObject):
         if not files:
             event.ignore()
             return
-        refusal = self.writes.refusal
+        refusal = self.writes.refusal_of()  # the archive's state, the account's role and 街镇
         if refusal is not None:
             self.window.statusBar().showMessage(refusal)
             event.ignore()
@@ -428,7 +428,7 @@ class AttachmentDrops(QObject):
     def drop(self, event: QDropEvent) -> bool:
         files = dropped_files(event.mimeData())
         self.window.statusBar().clearMessage()
-        if not files or self.writes.refusal is not None:
+        if not files or self.writes.refusal_of() is not None:
             event.ignore()
             return True
         record = self.record_at(event.position().toPoint())

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from putuo_community.domain.accounts import Action
 from putuo_community.domain.changes import Changes
 from putuo_community.domain.errors import UserError
 from putuo_community.domain.registers import REGISTERS
@@ -208,7 +209,7 @@ class HistoryView(QWidget):
     def _row_changed(self, *_args: object) -> None:
         change = self.selected_change()
         undoable = change is not None and not change.batch_undone and change.batch_kind != "撤销"
-        self.writes.follow(self.undo_button, undoable)
+        self.writes.follow(self.undo_button, undoable, Action.UNDO)
 
     def undo_selected(self) -> Task | None:
         change = self.selected_change()

@@ -23,11 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from putuo_community import APP_NAME, APP_TITLE, __version__
+from putuo_community.domain.accounts import Action, Role
 from putuo_community.domain.changes import Changes
 from putuo_community.domain.registers import COMMITTEE_TERMS, COMPANIES, LIFT_PROJECTS, LIFTS, MANAGERS, PROJECTS
 from putuo_community.gui.backup_actions import BackupActions
 from putuo_community.gui.changes import ChangeHub
 from putuo_community.gui.dialogs import RecordDialog
+from putuo_community.gui.dialogs.accounts_dialog import AccountTools
 from putuo_community.gui.dialogs.credit_settings_dialog import add_credit_tools
 from putuo_community.gui.dialogs.slot import DialogSlot
 from putuo_community.gui.estate_window import EstateWindow
@@ -139,6 +141,7 @@ class MainWindow(QMainWindow):
         self.first_start.import_requested.connect(self.start_import)
         self.first_start.new_estate_requested.connect(self.new_estate)
         self.first_start.demo_requested.connect(self.open_demo)
+        self.write_access.follow_right(self.first_start.demo_button, Action.GENERATE_DEMO, demo_available)
         self.stack.addWidget(self.first_start)
         self._build_navigation()
 
@@ -160,7 +163,11 @@ class MainWindow(QMainWindow):
         self.overdue_label.linkActivated.connect(self._overdue_clicked)
         self.overdue_label.hide()
         self.read_only_label = read_only_notice(self)
+        self.account_label = QLabel(self.tr("账户：{account}").format(account=services.actor.shown_as), self)
+        self.account_label.setObjectName("accountLabel")
+        self.account_label.setVisible(services.actor.accounts_on)  # accounts off: nobody logged in
         self.statusBar().addWidget(self.count_label, 1)
+        self.statusBar().addPermanentWidget(self.account_label)
         self.statusBar().addPermanentWidget(self.overdue_label)
         self.statusBar().addPermanentWidget(self.read_only_label)
         self.statusBar().addPermanentWidget(self.database_label)
@@ -239,6 +246,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("文件(&F)"))
+        file_menu.setToolTipsVisible(True)  # a refused entry says why on hover
         self.backup_action = QAction(self.tr("备份数据库(&B)…"), self)
         self.backup_action.setStatusTip(self.tr("把数据库备份到一个文件（例如 U 盘）"))
         self.backup_action.triggered.connect(self.backup_actions.backup)
@@ -250,6 +258,9 @@ class MainWindow(QMainWindow):
             if not self.backup_actions.available:
                 action.setStatusTip(self.tr("数据库在服务器上，由服务器管理员负责备份和恢复"))
             file_menu.addAction(action)
+        if self.backup_actions.available:  # the account's rights (a backup writes nothing to the archive)
+            self.write_access.follow_right(self.backup_action, Action.BACKUP)
+            self.write_access.follow_right(self.restore_action, Action.RESTORE)
         refusal = self.services.writes_refused
         if self.services.read_only and refusal is not None:  # a backup to a file of the clerk's choice still works
             self.restore_action.setEnabled(False)
@@ -288,6 +299,7 @@ class MainWindow(QMainWindow):
         self.font_action.triggered.connect(self.open_font_dialog)
         tools_menu.addAction(self.font_action)
         add_credit_tools(self, tools_menu, self.services, self.write_access)  # 信用预警设置, 法定节假日安排
+        self.account_tools = AccountTools(self, tools_menu, self.services, self.write_access)  # 修改密码, 账户管理 …
 
         help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
         about_action = QAction(self.tr("关于(&A)"), self)
@@ -345,6 +357,9 @@ class MainWindow(QMainWindow):
         )
 
     def _streets_loaded(self, streets: list[Record]) -> None:
+        actor = self.services.actor
+        if actor.role is Role.STREET_CLERK:  # a 街镇经办人's lists hold their own 街镇 only (the services see to it)
+            streets = [s for s in streets if s.id == actor.street_id]
         for page in self.pages.values():
             page.set_streets(streets)
 
@@ -376,8 +391,8 @@ class MainWindow(QMainWindow):
 
     def _writes_changed(self) -> None:
         """Writes were found refused (a damaged file) or allowed again (after a restore)."""
-        for button in (self.first_start.import_button, self.first_start.new_button):
-            self.write_access.follow(button)
+        self.write_access.follow(self.first_start.import_button, action=Action.IMPORT)
+        self.write_access.follow(self.first_start.new_button)
         refusal = self.write_access.refusal
         self.read_only_label.setVisible(self.write_access.read_only)
         if refusal is not None:

@@ -29,6 +29,7 @@ from putuo_community.services.summary import SummaryService
 from putuo_community.storage.database import Database
 
 if TYPE_CHECKING:
+    from putuo_community.services.accounts import AccountService
     from putuo_community.services.attachments import AttachmentService
     from putuo_community.services.dossier import DossierService
     from putuo_community.services.listing import ListingService
@@ -89,23 +90,23 @@ class Services:
         who = actor.name
         mappings = MappingStore(mapping_file) if mapping_file is not None else None
         settings = UserSettings(settings_file, changes=database.changes)
-        credit = CreditService(database, user=who)
-        backups = BackupService(database, backup_dir)
+        credit = CreditService(database, user=who, actor=actor)  # the lists and dossiers mask by its actor
+        backups = BackupService(database, backup_dir, actor=actor)
         summary = SummaryService(database, credit)
         return cls(
             database=database,
-            records=RecordService(database, user=who),
+            records=RecordService(database, user=who, actor=actor),
             lookups=LookupService(database),
             history=HistoryService(database),
             overview=OverviewService(database),
-            reminders=ReminderService(database),
+            reminders=ReminderService(database, actor=actor),
             credit=credit,
-            imports=ImportService(database, user=who, mappings=mappings, backups=backups),
-            batches=BatchService(database, user=who, backups=backups),
-            ledgers=LedgerService(database),
+            imports=ImportService(database, user=who, mappings=mappings, backups=backups, actor=actor),
+            batches=BatchService(database, user=who, backups=backups, actor=actor),
+            ledgers=LedgerService(database, actor=actor),
             summary=summary,
             dashboard=DashboardService(summary),
-            reminder_settings=ReminderSettings(database, user=who),
+            reminder_settings=ReminderSettings(database, user=who, actor=actor),
             settings=settings,
             backups=backups,
             integrity=IntegrityService(database, backups),
@@ -135,7 +136,14 @@ class Services:
         """Scans in the dossiers, their files stored beside the archive (see services/attachments.py)."""
         from putuo_community.services.attachments import AttachmentService
 
-        return AttachmentService(self.database, user=self.records.user)
+        return AttachmentService(self.database, user=self.records.user, actor=self.actor)
+
+    @functools.cached_property
+    def accounts(self) -> AccountService:
+        """Turning accounts on, logging in, and the accounts as this session's actor may manage them."""
+        from putuo_community.services.accounts import AccountService
+
+        return AccountService(self.database, self.actor)
 
     @property
     def changes(self) -> ChangeBus:

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from putuo_community.domain.accounts import Actor
 from putuo_community.domain.attachments import (
     LINKS,
     LINKS_BY_REGISTER,
@@ -37,6 +38,7 @@ from putuo_community.domain.errors import DuplicateRecord, RecordNotFound, UserE
 from putuo_community.domain.registers import ATTACHMENTS, REGISTERS
 from putuo_community.domain.validation import validate_record
 from putuo_community.services.history import ChangeWriter
+from putuo_community.services.permissions import Permissions, action_for
 from putuo_community.services.records import Record, insert_record, row_to_record, select_with_titles, update_record
 from putuo_community.storage.attachment_store import AttachmentStore, FileTooLarge, store_for
 from putuo_community.storage.database import Database
@@ -157,9 +159,11 @@ class AttachmentService:
         store: AttachmentStore | None = None,
         max_bytes: int = MAX_ATTACHMENT_BYTES,
         clock: Callable[[], date] = date.today,
+        actor: Actor | None = None,
     ) -> None:
         self.database = database
         self.user = user
+        self.permissions = Permissions(database, actor or Actor.local(user))  # who may add and change them
         self.store = store if store is not None else store_for(database)
         self.max_bytes = max_bytes
         self.clock = clock
@@ -186,6 +190,7 @@ class AttachmentService:
     ) -> int:
         """Store the file at `source` and add it to an estate's dossier; returns the attachment's id."""
         kind = check_kind(kind)
+        self.permissions.require(action_for(ATTACHMENTS))
         self.database.check_writable()  # read-only or damaged: refused before a byte is copied
         store = self._files()
         size = self.check_file(source)
@@ -206,11 +211,13 @@ class AttachmentService:
         if not report.ok:
             raise ValidationFailed(report)
         with self.database.read() as conn:  # a wrong estate or link is said before anything is copied
+            self.permissions.check_create(conn, ATTACHMENTS, values)
             self._check_estate_and_link(conn, estate_id, link)
         stored = self._store_file(store, source)
         values.update(sha256=stored.sha256, size_bytes=stored.size)
         # The file is in place: from here a failure leaves an orphan file at worst, never a record without one.
         with self.database.transaction() as conn:
+            self.permissions.check_create(conn, ATTACHMENTS, values)
             self._check_estate_and_link(conn, estate_id, link)
             self._refuse_duplicate(conn, estate_id, stored.sha256)
             described = f"添加附件“{shown_name(values['title'])}”"
@@ -300,6 +307,7 @@ class AttachmentService:
         if not report.ok:
             raise ValidationFailed(report)
         with self.database.transaction() as conn:
+            self.permissions.check_change(conn, ATTACHMENTS, attachment_id, values)
             current = self._row(conn, attachment_id)
             if not isinstance(link, _Unchanged):
                 self._check_estate_and_link(conn, current["estate_id"], link)
@@ -310,6 +318,7 @@ class AttachmentService:
     def remove(self, attachment_id: int, *, expected_version: int) -> int:
         """Move an attachment to the bin: out of the dossier, its file kept, restorable. Returns its new version."""
         with self.database.transaction() as conn:
+            self.permissions.check_change(conn, ATTACHMENTS, attachment_id, {})
             current = self._row(conn, attachment_id)
             if current["removed_on"] is not None:
                 raise UserError(f"附件“{shown_name(current['title'])}”已在回收站中。")
@@ -323,6 +332,7 @@ class AttachmentService:
     def restore(self, attachment_id: int, *, expected_version: int) -> int:
         """Bring an attachment back from the bin into the dossier. Returns its new version."""
         with self.database.transaction() as conn:
+            self.permissions.check_change(conn, ATTACHMENTS, attachment_id, {})
             current = self._row(conn, attachment_id)
             if current["removed_on"] is None:
                 raise UserError(f"附件“{shown_name(current['title'])}”不在回收站中。")

@@ -6,7 +6,9 @@ A backup is a SQLite file in the data folder's `backups/`, named by when it was 
 the newest of each day for 30 days, then the newest of each month for 12 months. Files of other
 names in the folder (a backup the clerk saved there by hand) are never removed.
 
-On a database server (PostgreSQL) the server's own backups apply: the service says so.
+On a database server (PostgreSQL) a backup is taken, on request and before a restore, with pg_dump into the same
+folder (`<database>-<stamp>-<label>.dump`, see `server_backup`); no daily or before-import copy is taken there (the
+server's own backups apply), and where this computer lacks pg_dump the service says so.
 """
 
 from __future__ import annotations
@@ -20,8 +22,11 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from putuo_community.domain.accounts import Action, Actor
 from putuo_community.domain.changes import Changes
 from putuo_community.domain.errors import ReadOnlyDatabase, UserError
+from putuo_community.services.permissions import Permissions
+from putuo_community.services.server_backup import DUMP_SUFFIX, ServerBackups, find_server_tools, server_tools_missing
 from putuo_community.storage import attachment_backups
 from putuo_community.storage.backups import BackupContents, BadBackup, copy_database, read_contents, restore_database
 
@@ -35,7 +40,7 @@ Progress = Callable[[int, int], None]
 RECENT_DAYS = 2  # every backup this recent is kept
 DAILY_DAYS = 30  # then the newest of each day
 MONTHLY_MONTHS = 12  # then the newest of each month
-_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})-(?P<label>[A-Za-z0-9-]+)\.sqlite3$")
+_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})-(?P<label>[A-Za-z0-9-]+)\.(?:sqlite3|dump)$")
 _STAMP = "%Y%m%d-%H%M%S"
 LABELS = {
     "daily": "每日自动备份",
@@ -63,11 +68,17 @@ class Backup:
 
 class BackupService:
     def __init__(
-        self, database: Database, folder: Path | None, *, clock: Callable[[], datetime] = datetime.now
+        self,
+        database: Database,
+        folder: Path | None,
+        *,
+        clock: Callable[[], datetime] = datetime.now,
+        actor: Actor | None = None,
     ) -> None:
         self.database = database
         self.folder = folder  # None: no automatic backups (tests, a one-off run)
         self.clock = clock
+        self.permissions = Permissions(database, actor or Actor.local(""))  # who may back up by hand, and restore
 
     # -- what there is -----------------------------------------------------------------------
 
@@ -80,7 +91,7 @@ class BackupService:
         if self.folder is None or not self.folder.is_dir():
             return []
         found = []
-        for path in self.folder.glob("*.sqlite3"):
+        for path in [*self.folder.glob("*.sqlite3"), *self.folder.glob(f"*{DUMP_SUFFIX}")]:
             match = _NAME.match(path.name)
             if match is not None:
                 try:
@@ -92,7 +103,7 @@ class BackupService:
 
     def inspect(self, path: Path) -> BackupContents:
         """What a backup holds, and why it cannot be restored if it cannot (`problem`)."""
-        contents = read_contents(path)
+        contents = self._server().contents(path) if path.suffix == DUMP_SUFFIX else read_contents(path)
         if contents.problem is None and contents.revision not in known_revisions():
             return _with_problem(
                 contents,
@@ -109,7 +120,12 @@ class BackupService:
         archive is copied as it is (kept before a restore replaces it).
 
         An archive opened read-only is copied only to `out`: nothing is written into its data folder.
+        On a server: pg_dump writes a `.dump` file (`out` must be named so).
         """
+        if label == "manual":  # the program's own copies (daily, before an import or a restore) ask no right
+            self.permissions.require(Action.BACKUP)
+        if not self.database.is_sqlite:
+            return self._server_backup(out, label, progress)
         live = self._live_file()
         reason = self.database.read_only_reason
         if out is None:
@@ -189,6 +205,9 @@ class BackupService:
         archive is backed up before anything changes; an older backup is upgraded after it is put back.
         Every open view hears that everything changed.
         """
+        self.permissions.require(Action.RESTORE)
+        if not self.database.is_sqlite:
+            return self._server_restore(path, progress)
         live = self._live_file()
         if self.database.read_only_reason is not None:  # a damaged archive may be restored; a read-only one not
             raise ReadOnlyDatabase(self.database.read_only_reason)
@@ -212,11 +231,77 @@ class BackupService:
         self.database.changes.publish(Changes(everything=True, kind="恢复"))
         return saved
 
+    # -- on a server ---------------------------------------------------------------------------
+
+    def _server(self) -> ServerBackups:
+        tools = find_server_tools()
+        if tools is None:
+            raise UserError(server_tools_missing(self.database.display_name))
+        return ServerBackups(self.database.url, tools)
+
+    def _server_backup(self, out: Path | None, label: str, progress: Progress | None) -> Path:
+        server = self._server()
+        if out is None:
+            if self.folder is None:
+                raise UserError("没有设定备份文件夹，请用 --out 指定备份文件。")
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise UserError(f"无法建立备份文件夹“{self.folder}”：{exc.strerror or exc}") from exc
+            out = self._new_name(label)
+        elif out.suffix != DUMP_SUFFIX:
+            raise UserError(
+                f"服务器上的数据库用 pg_dump 备份，备份文件的扩展名应为 {DUMP_SUFFIX}（例如 普陀小区档案.dump）。"
+            )
+        elif not out.parent.is_dir():
+            raise UserError(f"备份文件所在的文件夹不存在：{out.parent}")
+        try:
+            server.dump(out, progress=progress)
+        except OSError as exc:
+            raise UserError(f"无法写入备份文件“{out.name}”：{exc.strerror or exc}（磁盘是否已满？）") from exc
+        log.info("server backup %s taken: %s", label, out.name)
+        if out.parent == self.folder:
+            self.prune()
+        return out
+
+    def _server_restore(self, path: Path, progress: Progress | None) -> Path | None:
+        server = self._server()
+        if path.suffix != DUMP_SUFFIX:
+            raise BadBackup(
+                f"不能恢复“{path.name}”：服务器上的数据库只能用 pg_dump 的备份（{DUMP_SUFFIX} 文件）恢复。"
+                "数据库没有任何改动。"
+            )
+        contents = self.inspect(path)
+        if contents.problem is not None:
+            raise BadBackup(f"不能恢复“{path.name}”：{contents.problem}。数据库没有任何改动。")
+        saved = self.backup(label="before-restore") if self.folder is not None else None
+        if progress is not None:
+            progress(0, 1)
+        try:
+            server.restore(self.database, path)
+        except UserError as exc:
+            if saved is None:
+                raise
+            log.warning("restore of %s failed; putting back %s", path.name, saved.name)
+            try:  # pg_restore rolled its own work back, but the tables a newer schema added were dropped before it
+                server.restore(self.database, saved)
+            except UserError as again:
+                raise UserError(
+                    f"{exc.message}\n恢复前的备份也未能放回（{again.message}），请用 {saved} 恢复。"
+                ) from exc
+            raise UserError(f"{exc.message}\n数据库已回到恢复前的状态（{saved.name}）。") from exc
+        upgrade(self.database, self.folder)
+        if progress is not None:
+            progress(1, 1)
+        log.info("restored %s (%s records) on the server", path.name, contents.records)
+        self.database.changes.publish(Changes(everything=True, kind="恢复"))
+        return saved
+
     # -- helpers -----------------------------------------------------------------------------
 
     def _live_file(self) -> Path:
         if not self.database.is_sqlite:
-            raise UserError("数据库在服务器上，由服务器管理员负责备份和恢复。")
+            raise UserError(server_tools_missing(self.database.display_name))
         name = self.database.url.database
         if not name or name == ":memory:":
             raise UserError("内存中的数据库不能备份。")
@@ -228,10 +313,13 @@ class BackupService:
 
     def _new_name(self, label: str) -> Path:
         assert self.folder is not None
-        stem = Path(self._live_file()).stem
+        if self.database.is_sqlite:
+            stem, suffix = Path(self._live_file()).stem, ".sqlite3"
+        else:  # the database's name, as a file name Windows accepts
+            stem, suffix = re.sub(r'[\\/:*?"<>|\s]+', "_", self.database.url.database or "server"), DUMP_SUFFIX
         moment = self.clock()
         while True:
-            path = self.folder / f"{stem}-{moment.strftime(_STAMP)}-{label}.sqlite3"
+            path = self.folder / f"{stem}-{moment.strftime(_STAMP)}-{label}{suffix}"
             if not path.exists():
                 return path
             moment += timedelta(seconds=1)

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, select, update
 
+from putuo_community.domain.accounts import Action, Actor
 from putuo_community.domain.errors import UserError
 from putuo_community.domain.fields import Field, FieldType
 from putuo_community.domain.formatting import plain_value
@@ -21,6 +22,7 @@ from putuo_community.domain.parsing import parse_cell
 from putuo_community.domain.registers import REGISTERS
 from putuo_community.services.backups import BackupService
 from putuo_community.services.history import HISTORY, ChangeWriter
+from putuo_community.services.permissions import Permissions
 from putuo_community.services.records import update_record
 from putuo_community.storage import chain
 from putuo_community.storage.database import Database
@@ -59,9 +61,12 @@ def from_plain(field: Field, text: str) -> Any:
 
 
 class BatchService:
-    def __init__(self, database: Database, *, user: str, backups: BackupService | None = None) -> None:
+    def __init__(
+        self, database: Database, *, user: str, backups: BackupService | None = None, actor: Actor | None = None
+    ) -> None:
         self.database = database
         self.user = user
+        self.permissions = Permissions(database, actor or Actor.local(user))
         self.backups = backups  # a backup is taken before each undo of an archive that holds records
 
     def list(self, *, kind: str | None = None, limit: int = 200) -> list[BatchInfo]:
@@ -83,7 +88,10 @@ class BatchService:
         ]
 
     def undo(self, batch_id: int) -> int:
-        """Undo every change of one batch, or nothing; returns how many records were restored or removed."""
+        """Undo every change of one batch, or nothing; returns how many records were restored or removed.
+
+        A 街镇经办人 may undo only a batch whose every record is of their 街镇 (before and after it)."""
+        self.permissions.require(Action.UNDO)
         if self.backups is not None:
             self.backups.before("undo")
         with self.database.transaction() as conn:
@@ -104,6 +112,7 @@ class BatchService:
                     )
             if any(r.register not in REGISTERS for r in rows):  # a district setting, kept outside the registers
                 raise UserError("设置的修改不能整批撤销，请在“工具”菜单的相应设置中改回原值。")
+            _check_undo_allowed(conn, rows, self.permissions)
             writer = ChangeWriter(conn, user=self.user, kind="撤销", description=f"撤销：{batch.description}")
             restored = _revert_updates(conn, [r for r in rows if r.action == "修改"], writer)
             removed = _remove_created(conn, [r for r in rows if r.action == "新增"], writer)
@@ -111,6 +120,26 @@ class BatchService:
                 raise UserError("该批次删除过记录，删除不能整批撤销；请按变更记录中的原值重新登记。")
             conn.execute(update(change_batches).where(change_batches.c.id == batch_id).values(undone_at=now()))
             return restored + removed
+
+
+def _check_undo_allowed(conn: Connection, rows: list[Any], permissions: Permissions) -> None:
+    """Refuse the undo if any record it would touch (or any estate, 街镇 … a change it reverts pointed at)
+    is not the actor's: per register, one query per chunk of distinct records."""
+    if not permissions.street_bound:
+        return
+    touched: dict[str, set[int]] = {}
+    pointed: dict[str, set[int]] = {}  # what the reverted values point at again (an estate moved back)
+    for row in rows:
+        register = REGISTERS[row.register]
+        touched.setdefault(row.register, set()).add(row.record_id)
+        if row.action == "修改" and row.old_value and register.has_field(row.field):
+            target = register.field(row.field)
+            if target.type is FieldType.REF and row.field in (register.parent_field, "street_id"):
+                pointed.setdefault(target.ref, set()).add(int(row.old_value))
+    for register_key, ids in touched.items():
+        permissions.check_records(conn, Action.UNDO, REGISTERS[register_key], ids)
+    for register_key, ids in pointed.items():
+        permissions.check_targets(conn, Action.UNDO, REGISTERS[register_key], ids)
 
 
 def _summaries(conn: Connection, batch_ids: list[int]) -> dict[int, str]:

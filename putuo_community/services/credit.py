@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select
 
+from putuo_community.domain.accounts import Action, Actor
 from putuo_community.domain.credit import (
     COMMENDATION,
     DEFAULT_SCORE_BASE,
@@ -39,6 +40,7 @@ from putuo_community.domain.credit import (
 from putuo_community.domain.errors import UserError
 from putuo_community.domain.workdays import WorkCalendar
 from putuo_community.services.history import ChangeWriter
+from putuo_community.services.permissions import Permissions
 from putuo_community.services.records import RecordService
 from putuo_community.services.workdays import CalendarService, load_calendar
 from putuo_community.storage.database import Database
@@ -191,9 +193,12 @@ class ManagerLoads:
 
 
 class CreditService:
-    def __init__(self, database: Database, *, user: str = "") -> None:
+    def __init__(self, database: Database, *, user: str = "", actor: Actor | None = None) -> None:
+        """`actor`: who may change the policy and record credit (None: `user` with every right, accounts off)."""
         self.database = database
         self.user = user
+        self.actor = actor or Actor.local(user)
+        self.permissions = Permissions(database, self.actor)
 
     # -- the local policy ----------------------------------------------------------------
 
@@ -203,6 +208,7 @@ class CreditService:
 
     def set_thresholds(self, thresholds: WarningThresholds) -> None:
         """Store the district's policy; each changed item goes in the history, marked as local policy."""
+        self.permissions.require(Action.LOCAL_POLICY)
         problems = threshold_problems(thresholds)
         if problems:
             raise UserError("；".join(problems) + "。")
@@ -236,13 +242,13 @@ class CreditService:
     @property
     def calendars(self) -> CalendarService:
         """Where an administrator enters next year's holiday arrangement when the library lags."""
-        return CalendarService(self.database, user=self.user)
+        return CalendarService(self.database, user=self.user, actor=self.actor)
 
     # -- objections and corrections ------------------------------------------------------
 
     def advance_objection(self, event_id: int, step: ObjectionStep, on: date, *, expected_version: int) -> int:
         """Take one step of an objection (提出, 受理, 维持 or 撤销) on day `on`; returns the new version."""
-        records = RecordService(self.database, user=self.user)
+        records = RecordService(self.database, user=self.user, actor=self.actor)
         current = records.get("credit_events", event_id)
         start, end, date_key = _STEPS[step]
         state = ObjectionState.from_text(current.values.get("objection"))
@@ -256,7 +262,7 @@ class CreditService:
 
     def correct(self, event_id: int, corrected_on: date, *, expected_version: int) -> int:
         """Record a correction (信用修正); the entry rules refuse an 18-point act or a date too early."""
-        records = RecordService(self.database, user=self.user)
+        records = RecordService(self.database, user=self.user, actor=self.actor)
         if records.get("credit_events", event_id).values.get("band") == COMMENDATION:
             raise UserError("业绩信息不是失信记分，不适用信用修正。")
         return records.update(

@@ -16,11 +16,13 @@ from typing import Any
 
 from sqlalchemy import Select, func, select
 
+from putuo_community.domain.accounts import Action, Actor
 from putuo_community.domain.errors import UserError
 from putuo_community.domain.fields import Field, FieldType
 from putuo_community.domain.formatting import mask_personal
 from putuo_community.services.importing.kinds import ImportKind, get_import_kind
-from putuo_community.services.queries import filtered_query
+from putuo_community.services.permissions import Permissions
+from putuo_community.services.queries import filtered_query, street_filter_kind
 from putuo_community.storage.database import Database
 from putuo_community.storage.schema import TABLES
 
@@ -53,12 +55,21 @@ def term_label(term_no: object) -> str:
 
 
 class LedgerService:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, *, actor: Actor | None = None) -> None:
+        """`actor`: who may export personal numbers in full (None: accounts off, anyone)."""
         self.database = database
+        self.permissions = Permissions(database, actor or Actor.local(""))
+
+    def _street_in_view(self, kind: ImportKind, street_id: int | None) -> int | None:
+        """A 街镇经办人's ledgers hold their own 街镇 only; a register of no 街镇 (companies) is not narrowed."""
+        return self.permissions.street_in_view(street_id) if street_filter_kind(kind.register) else street_id
 
     def count(self, kind_key: str, *, street_id: int | None = None, search: str = "") -> int:
         kind = get_import_kind(kind_key)
-        query, _table = filtered_query(kind.register, street_id=street_id, search=search)
+        street_id = self._street_in_view(kind, street_id)
+        query, _table = filtered_query(
+            kind.register, street_id=street_id, search=search, personal=self.permissions.sees_personal
+        )
         with self.database.read() as conn:
             ids = query.with_only_columns(TABLES[kind.register.key].c.id).subquery()
             return int(conn.scalar(select(func.count()).select_from(ids)) or 0)
@@ -83,9 +94,12 @@ class LedgerService:
         (it goes into the ledger's scope, so the file says what it holds)."""
         from putuo_community.io.ledger import LedgerSpec, write_ledger  # openpyxl loads on the first export
 
+        if include_personal:  # refused before a file is begun
+            self.permissions.require(Action.EXPORT_PERSONAL)
         kind = get_import_kind(kind_key)
         fields = ledger_fields(kind)
-        query = ledger_query(kind, street_id=street_id, search=search)
+        street_id = self._street_in_view(kind, street_id)
+        query = ledger_query(kind, street_id=street_id, search=search, personal=self.permissions.sees_personal)
         if ids is not None:  # the id rides along and is dropped: no IN list of tens of thousands of ids
             query = query.add_columns(TABLES[kind.register.key].c.id)
         with self.database.read() as conn:
@@ -126,7 +140,7 @@ def ledger_fields(kind: ImportKind) -> tuple[Field, ...]:
     return (*kind.lookups, *kind.register.fields)
 
 
-def ledger_query(kind: ImportKind, *, street_id: int | None, search: str) -> Select[Any]:
+def ledger_query(kind: ImportKind, *, street_id: int | None, search: str, personal: bool = True) -> Select[Any]:
     """The filtered records, one result column per ledger column, in ledger order.
 
     References come as the names they point at and the lookup columns as the estate's 街镇
@@ -134,7 +148,7 @@ def ledger_query(kind: ImportKind, *, street_id: int | None, search: str) -> Sel
     read, so no time goes into converting ids and timestamps nobody sees.
     """
     register = kind.register
-    query, table = filtered_query(register, street_id=street_id, search=search)
+    query, table = filtered_query(register, street_id=street_id, search=search, personal=personal)
     estates = TABLES["estates"].alias("lk_estate")
     streets = TABLES["streets"].alias("lk_street")
     joined: Any = query.get_final_froms()[0]

@@ -30,8 +30,13 @@ def street_filter_kind(register: Register) -> str:
     return ""
 
 
-def filtered_query(register: Register, *, street_id: int | None = None, search: str = "") -> tuple[Select[Any], Table]:
-    """The records of `register` narrowed as a list page narrows them, with the titles they refer to."""
+def filtered_query(
+    register: Register, *, street_id: int | None = None, search: str = "", personal: bool = True
+) -> tuple[Select[Any], Table]:
+    """The records of `register` narrowed as a list page narrows them, with the titles they refer to.
+
+    `personal`: whether the search looks in personal numbers (not for whoever sees them masked: a
+    search would confirm a number they may not read)."""
     query, table = select_with_titles(register)
     if street_id is not None:
         estates = TABLES["estates"]
@@ -48,13 +53,15 @@ def filtered_query(register: Register, *, street_id: int | None = None, search: 
             raise ValueError(f"register {register.key} cannot be filtered by street")
     words = search.split()
     if words:
-        columns = _searchable(register, query, table)
+        columns = _searchable(register, query, table, personal=personal)
         query = query.where(and_(*(_word_matches(register, table, columns, w) for w in words)))
     return query, table
 
 
-def _searchable(register: Register, query: Any, table: Any) -> list[Any]:
-    columns: list[Any] = [table.c[f.key] for f in register.fields if f.type in _TEXTUAL]
+def _searchable(register: Register, query: Any, table: Any, *, personal: bool = True) -> list[Any]:
+    columns: list[Any] = [
+        table.c[f.key] for f in register.fields if f.type in _TEXTUAL and (personal or not f.personal)
+    ]
     for ref_field in register.ref_fields:
         target = REGISTERS[ref_field.ref]
         if target.field(target.title_field).type in _TEXTUAL:

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, Table, and_, delete, func, insert, or_, select, update
 from sqlalchemy import exc as sa_exc
 
+from putuo_community.domain.accounts import Actor
 from putuo_community.domain.errors import (
     ConcurrentEdit,
     DuplicateRecord,
@@ -28,6 +29,7 @@ from putuo_community.domain.formatting import format_value
 from putuo_community.domain.registers import REGISTERS, get_register
 from putuo_community.domain.validation import normalise_values, record_problems, validate_record
 from putuo_community.services.history import ChangeWriter
+from putuo_community.services.permissions import Permissions, action_for
 from putuo_community.storage.database import Database
 from putuo_community.storage.schema import TABLES, new_id, now
 
@@ -105,9 +107,11 @@ def _shape(register: Register) -> tuple[tuple[str, ...], tuple[tuple[str, str, A
 
 
 class RecordService:
-    def __init__(self, database: Database, *, user: str) -> None:
+    def __init__(self, database: Database, *, user: str, actor: Actor | None = None) -> None:
+        """`actor`: whom the writes are checked against (None: `user` with every right, accounts off)."""
         self.database = database
         self.user = user
+        self.permissions = Permissions(database, actor or Actor.local(user))
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -135,7 +139,7 @@ class RecordService:
         if limit is not None:
             query = query.limit(limit)
         with self.database.read() as conn:
-            return [row_to_record(register, row) for row in conn.execute(query)]
+            return self.permissions.shown_all(row_to_record(register, row) for row in conn.execute(query))
 
     def count(self, register_key: str, *, filters: Mapping[str, Any] | None = None) -> int:
         table = TABLES[get_register(register_key).key]
@@ -152,19 +156,21 @@ class RecordService:
             row = conn.execute(query.where(table.c.id == record_id)).first()
         if row is None:
             raise RecordNotFound(f"{register.label}记录（编号 {record_id}）不存在，可能已被删除。")
-        return row_to_record(register, row)
+        return self.permissions.shown(row_to_record(register, row))
 
     # -- writing ---------------------------------------------------------------------------
 
     def create(self, register_key: str, values: Mapping[str, Any], *, batch_description: str = "") -> int:
         """Insert one record after validating it; returns its id."""
         register = get_register(register_key)
+        self.permissions.require(action_for(register))  # a role that may not is told so before any checking
         values = normalise_values(register, values)  # as an import or a form would read them: one spelling
         clean = {f.key: values.get(f.key) for f in register.fields}
         report = validate_record(register, values)
         if not report.ok:
             raise ValidationFailed(report)
         with self.database.transaction() as conn:
+            self.permissions.check_create(conn, register, clean)
             writer = ChangeWriter(
                 conn, user=self.user, kind="新增", description=batch_description or f"新增{register.label}"
             )
@@ -174,11 +180,13 @@ class RecordService:
     def update(self, register_key: str, record_id: int, changes: Mapping[str, Any], *, expected_version: int) -> int:
         """Change some fields of a record; returns its new version."""
         register = get_register(register_key)
+        self.permissions.require(action_for(register))
         changes = normalise_values(register, changes)
         report = validate_record(register, changes, partial=True)
         if not report.ok:
             raise ValidationFailed(report)
         with self.database.transaction() as conn:
+            self.permissions.check_change(conn, register, record_id, changes)
             writer = ChangeWriter(conn, user=self.user, kind="修改", description=f"修改{register.label}")
             return update_record(conn, register, record_id, changes, expected_version, writer)
 
@@ -191,6 +199,7 @@ class RecordService:
     def delete(self, register_key: str, record_id: int, *, expected_version: int) -> None:
         register = get_register(register_key)
         with self.database.transaction() as conn:
+            self.permissions.check_change(conn, register, record_id)
             writer = ChangeWriter(conn, user=self.user, kind="删除", description=f"删除{register.label}")
             delete_record(conn, register, record_id, expected_version, writer)
 

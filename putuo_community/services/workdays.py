@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select
 
+from putuo_community.domain.accounts import Action, Actor
 from putuo_community.domain.errors import UserError
 from putuo_community.domain.workdays import (
     SOURCE_LIBRARY,
@@ -27,6 +28,7 @@ from putuo_community.domain.workdays import (
     arrangement_problems,
 )
 from putuo_community.services.history import ChangeWriter
+from putuo_community.services.permissions import Permissions
 from putuo_community.storage.database import Database
 from putuo_community.storage.schema import app_settings
 
@@ -116,12 +118,13 @@ def _summary(arrangement: YearArrangement | None) -> str:
 class CalendarService:
     """Reads the official calendar and keeps the years an administrator enters.
 
-    Entering is for administrators; until the program has accounts, anyone with write access may.
+    Entering is for administrators (LOCAL_POLICY); with accounts off, anyone with write access may.
     """
 
-    def __init__(self, database: Database, *, user: str) -> None:
+    def __init__(self, database: Database, *, user: str, actor: Actor | None = None) -> None:
         self.database = database
         self.user = user
+        self.permissions = Permissions(database, actor or Actor.local(user))
 
     def calendar(self) -> WorkCalendar:
         with self.database.read() as conn:
@@ -136,6 +139,7 @@ class CalendarService:
 
     def set_year(self, year: int, *, holidays: Iterable[date], workdays: Iterable[date], note: str = "") -> None:
         """Enter (or replace) one year's arrangement; refused with the reasons when it cannot be right."""
+        self.permissions.require(Action.LOCAL_POLICY)
         holidays, workdays = frozenset(holidays), frozenset(workdays)
         problems = arrangement_problems(year, holidays, workdays)
         if problems:
@@ -148,6 +152,7 @@ class CalendarService:
 
     def import_file(self, path: Path) -> list[int]:
         """Enter the years of a JSON file {"2027": {"holidays": [...], "workdays": [...], "note": ""}}."""
+        self.permissions.require(Action.LOCAL_POLICY)
         try:
             data = json.loads(path.read_text(encoding="utf-8-sig"))
         except OSError as exc:
@@ -168,6 +173,7 @@ class CalendarService:
         return [a.year for a in arrangements]
 
     def _write(self, new: Mapping[int, YearArrangement], removed: Iterable[int]) -> None:
+        self.permissions.require(Action.LOCAL_POLICY)
         with self.database.transaction() as conn:
             current = {a.year: a for a in entered_arrangements(conn)}
             merged = {**current, **new}

@@ -19,6 +19,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from putuo_community.domain.changes import ChangeBus, ChangeCollector
 from putuo_community.domain.errors import (
     CannotOpenDatabase,
+    ConnectionLost,
     DamagedDatabase,
     DatabaseLocked,
     DiskFull,
@@ -41,14 +42,46 @@ BUSY_TIMEOUT_MS = 5000
 _CHANGES_KEY = "putuo.changes"
 # The newest revision of the packaged migration scripts. Opening a database already there needs no
 # Alembic (a fifth of a second at start-up); a test keeps this in step with the scripts.
-HEAD_REVISION = "0006"
+HEAD_REVISION = "0007"
 _PACKAGED_MIGRATIONS = MIGRATIONS_DIR
 
 
-def classify_error(exc: BaseException, where: str) -> EnvironmentProblem | None:
-    """The environment problem behind a driver error, or None when it is a bug."""
+# What a server connection that broke under an operation says (psycopg, libpq, the socket).
+_CONNECTION_LOST = (
+    "terminating connection",
+    "server closed the connection",
+    "connection is closed",
+    "connection already closed",
+    "consuming input failed",
+    "could not receive data",
+    "could not send data",
+    "connection reset",
+    "connection has been closed unexpectedly",
+    "connection timed out",
+)
+
+_NEVER_CONNECTED = ("could not connect", "connection refused", "connection failed", "password authentication")
+
+
+class Stage:
+    """Where in an operation a driver error came: a read, a write's work, or the write's COMMIT."""
+
+    READ = "read"
+    WRITE = "write"
+    COMMIT = "commit"
+
+
+def classify_error(exc: BaseException, where: str, *, stage: str = Stage.READ) -> EnvironmentProblem | None:
+    """The environment problem behind a driver error, or None when it is a bug.
+
+    `stage`: a server connection lost during a write's work means nothing was saved (the server rolls the
+    transaction back); lost during its COMMIT, nobody can tell, and the clerk is told so.
+    """
     original = getattr(exc, "orig", exc)
     text = str(original).lower()
+    lost = connection_lost(exc, where, stage)
+    if lost is not None:
+        return lost
     if isinstance(original, sqlite3.OperationalError | sqlite3.DatabaseError) or isinstance(
         exc, sa_exc.OperationalError
     ):
@@ -65,6 +98,31 @@ def classify_error(exc: BaseException, where: str) -> EnvironmentProblem | None:
         if "could not connect" in text or "connection refused" in text or "password authentication" in text:
             return CannotOpenDatabase(f"无法连接数据库服务器（{where}）：{original}")
     return None
+
+
+def connection_lost(exc: BaseException, where: str, stage: str) -> ConnectionLost | None:
+    """The clerk's message when `exc` says the server connection broke; None when it says something else.
+
+    Never the driver's text: it may name the statement. SQLAlchemy has already dropped the broken connection
+    (and every older one in the pool), so the next operation connects afresh.
+    """
+    original = getattr(exc, "orig", exc)
+    text = str(original).lower()
+    if isinstance(original, sqlite3.Error) or any(sign in text for sign in _NEVER_CONNECTED):
+        return None  # a file has no connection to lose; a server not reached is `CannotOpenDatabase`
+    invalidated = isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated
+    if not invalidated and not any(sign in text for sign in _CONNECTION_LOST):
+        return None
+    if stage == Stage.COMMIT:
+        return ConnectionLost(
+            f"与数据库服务器（{where}）的连接在提交修改时中断，无法确定本次修改是否已经保存。"
+            "请检查网络，重新打开记录核对后再决定是否重做。"
+        )
+    if stage == Stage.WRITE:
+        return ConnectionLost(
+            f"与数据库服务器（{where}）的连接中断，本次修改没有保存（服务器已撤销未完成的修改）。请检查网络后重试。"
+        )
+    return ConnectionLost(f"与数据库服务器（{where}）的连接中断，未能读取数据。请检查网络后重试。")
 
 
 class Database:
@@ -124,6 +182,7 @@ class Database:
         """
         self.check_writable()
         collector = ChangeCollector()
+        stage = Stage.WRITE
         try:
             with self.engine.connect() as conn:
                 # IMMEDIATE takes the write lock up front, so a busy database fails
@@ -133,10 +192,11 @@ class Database:
                 try:
                     with conn.begin():
                         yield conn
+                        stage = Stage.COMMIT  # leaving the block commits
                 finally:
                     conn.info.pop(_CHANGES_KEY, None)
         except sa_exc.DBAPIError as exc:
-            raise self._translate(exc) from exc
+            raise self._translate(exc, stage=stage) from exc
         self.wrote = True
         self.changes.publish(collector.changes())
 
@@ -155,8 +215,16 @@ class Database:
                     problems.append(f"表 {table} 第 {rowid} 行引用的 {parent} 记录不存在")
         return problems[:limit]
 
-    def _translate(self, exc: sa_exc.DBAPIError) -> Exception:
-        problem = classify_error(exc, self.display_name)
+    @property
+    def server_name(self) -> str:
+        """The server and database as a clerk would name them ("10.1.2.3:5432/putuo"); a file's path for SQLite."""
+        if self.is_sqlite:
+            return self.display_name
+        port = f":{self.url.port}" if self.url.port else ""
+        return f"{self.url.host or 'localhost'}{port}/{self.url.database or ''}"
+
+    def _translate(self, exc: sa_exc.DBAPIError, *, stage: str = Stage.READ) -> Exception:
+        problem = classify_error(exc, self.server_name, stage=stage)
         return problem if problem is not None else exc
 
     def dispose(self) -> None:

@@ -26,6 +26,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.types import TypeDecorator, TypeEngine
@@ -150,6 +151,25 @@ app_settings = Table(
     metadata,
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
+)
+
+# Who may log in once accounts are on (see services/accounts.py): a system table, never a register, so it
+# is in no ledger, list or dossier. The password is kept only as its scrypt hash with the account's salt.
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(32), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("street_id", Integer, ForeignKey("streets.id")),
+    Column("password_hash", String(200), nullable=False),
+    Column("active", Boolean(create_constraint=False), nullable=False, default=True, server_default=true()),
+    Column("failed_logins", Integer, nullable=False, default=0, server_default="0"),
+    Column("locked_until", DateTime),
+    Column("last_login_at", DateTime),
+    Column("version", Integer, nullable=False, default=1, server_default="1"),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
 )
 
 

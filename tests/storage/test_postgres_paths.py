@@ -201,8 +201,8 @@ def test_file_backups_are_refused_on_a_server_the_servers_own_backup_applies(
 ) -> None:
     backups = BackupService(database, tmp_path / "backups")
     assert not backups.available
-    with pytest.raises(UserError, match="数据库在服务器上，由服务器管理员负责备份和恢复"):
-        backups.backup(out=tmp_path / "拷贝.sqlite3")
+    with pytest.raises(UserError, match=r"服务器上的数据库用 pg_dump 备份，备份文件的扩展名应为 \.dump"):
+        backups.backup(out=tmp_path / "拷贝.sqlite3")  # pg_dump backups: see test_server_clients.py
     assert backups.before("导入") is None  # an import on a server goes ahead without a file copy
     assert backups.ensure_daily() is None
     assert not (tmp_path / "拷贝.sqlite3").exists()

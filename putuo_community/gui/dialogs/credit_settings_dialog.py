@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from putuo_community.domain.accounts import Action
 from putuo_community.domain.credit import THRESHOLD_LABELS, WarningThresholds
 from putuo_community.domain.errors import UserError
 from putuo_community.domain.workdays import parse_days
@@ -119,8 +120,8 @@ class CreditSettingsDialog(QDialog):
         layout.addLayout(footer)
         self.show_thresholds(services.credit.thresholds())
         if writes is not None:
-            writes.follow(self.save_button)
-            writes.follow(self.defaults_button)
+            writes.follow(self.save_button, action=Action.LOCAL_POLICY)
+            writes.follow(self.defaults_button, action=Action.LOCAL_POLICY)
 
     def show_thresholds(self, thresholds: WarningThresholds) -> None:
         for name, editor in self.editors.items():
@@ -213,8 +214,8 @@ class HolidayCalendarDialog(QDialog):
         layout.addWidget(self.status)
         layout.addLayout(footer)
         if writes is not None:
-            writes.follow(self.save_button)
-            writes.follow(self.remove_button)
+            writes.follow(self.save_button, action=Action.LOCAL_POLICY)
+            writes.follow(self.remove_button, action=Action.LOCAL_POLICY)
         self._refresh()
 
     def _refresh(self) -> None:

@@ -37,6 +37,10 @@ def confirm_delete(services: Services, record: Record, parent: QWidget | None = 
     """
     register = get_register(record.register)
     title = record.title or _tr("（无名称）")
+    refused = services.writes_refused  # first: nothing can be deleted at all, whatever refers to the record
+    if refused is not None:
+        QMessageBox.warning(parent, _tr("无法删除"), refused)
+        return False
     try:
         dependants = services.records.dependants(record.register, record.id)
     except UserError as error:

@@ -17,7 +17,7 @@ from putuo_community.domain.registers.dossier import DossierTable
 from putuo_community.gui.i18n import translator
 from putuo_community.gui.models import Column, RowSortProxy, RowTableModel, native_sort_value
 from putuo_community.gui.widgets import enlarged_font, make_table_view
-from putuo_community.gui.write_access import WriteAccess
+from putuo_community.gui.write_access import WriteAccess, action_of_register
 from putuo_community.io.document import Table
 from putuo_community.services import Record
 
@@ -231,7 +231,7 @@ class RecordTableBox(QWidget):
         if self.writes is None:
             control.setEnabled(wanted)
         else:
-            self.writes.follow(control, wanted)
+            self.writes.follow(control, wanted, action_of_register(self.register.key))
 
     def _edit_current(self, *_args: object) -> None:
         record = self.current_record()

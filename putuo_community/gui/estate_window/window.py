@@ -74,8 +74,9 @@ class EstateWindow(QMainWindow):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.services = services
         self.estate_id = estate_id
-        # The main window's (a damaged file found there reaches this window too), or one of its own.
-        self.writes = writes if writes is not None else WriteAccess(services, self)
+        # The main window's (a damaged file found there reaches this window too), or one of its own;
+        # scoped to this estate's 街镇 once it is read (a 街镇经办人 edits only their own 街镇's).
+        self.writes = (writes if writes is not None else WriteAccess(services, self)).for_street(self)
         self.dossier: EstateDossier | None = None
         self.runner = BackgroundRunner(self)
         self.hub = ChangeHub(services.changes, self)
@@ -208,6 +209,7 @@ class EstateWindow(QMainWindow):
         self.heading.setText(estate.title)
         place = [dossier.street, estate.display("neighbourhood_id"), estate.display("address")]
         self.subheading.setText(" · ".join(p for p in place if p))
+        self.writes.set_street(estate.values.get("street_id"), dossier.street)
         self.writes.follow(self.edit_estate_button)
         percent = round(float(dossier.completeness) * 100)
         self.completeness_label.setText(

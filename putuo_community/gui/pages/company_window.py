@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from putuo_community.domain.accounts import Action
 from putuo_community.domain.changes import Changes
 from putuo_community.domain.credit import CreditStatus, WarningLevel
 from putuo_community.domain.errors import UserError
@@ -410,7 +411,7 @@ class CompanyWindow(QWidget):
         for step, button in self.step_buttons.items():
             wanted = self.services is not None and (correctable if step is None else step in allowed)
             if self.writes is not None:
-                self.writes.follow(button, wanted)
+                self.writes.follow(button, wanted, Action.RECORD_CREDIT)
             else:
                 button.setEnabled(wanted)
 

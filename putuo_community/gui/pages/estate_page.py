@@ -146,6 +146,7 @@ class EstatePanel(QFrame):
             item = self.sections_grid.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
+                widget.hide()  # at once: deleteLater waits for the event loop, and the old count showed through
                 widget.deleteLater()
         self.section_labels.clear()
         if counts is None:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from putuo_community.domain.accounts import Action
 from putuo_community.domain.file_names import safe_file_name
 from putuo_community.gui.i18n import translator
 from putuo_community.gui.long_task import LongTask, export_to_file, export_to_folder
@@ -332,8 +333,8 @@ class ExportPage(OverviewPage):
             self.tr("只导出一个街镇的记录") if has_street(key) else self.tr("这类台账不分街镇，总是导出全区")
         )
         personal = has_personal_data(key)
-        self.personal_check.setEnabled(personal)
-        if not personal:
+        self.context.writes.follow_right(self.personal_check, Action.EXPORT_PERSONAL, personal)
+        if not self.personal_check.isEnabled():
             self.personal_check.setChecked(False)
         self._schedule_count()
 

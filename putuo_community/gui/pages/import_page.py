@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from putuo_community.domain.accounts import Action
 from putuo_community.domain.errors import UserError
 from putuo_community.gui.i18n import translator
 from putuo_community.gui.models import Column, RegisterSummaryModel, RowSortProxy, RowTableModel, native_sort_value
@@ -293,8 +294,8 @@ class ImportPage(Page):
 
     def _batch_chosen(self, *_args: QModelIndex) -> None:
         batch = self.selected_batch()
-        self.writes.follow(self.import_button)
-        self.writes.follow(self.undo_button, batch is not None and batch.undone_at is None)
+        self.writes.follow(self.import_button, action=Action.IMPORT)
+        self.writes.follow(self.undo_button, batch is not None and batch.undone_at is None, Action.UNDO)
 
     def undo_selected(self) -> None:
         batch = self.selected_batch()

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from putuo_community.domain.accounts import Action
 from putuo_community.domain.changes import Changes
 from putuo_community.domain.errors import UserError
 from putuo_community.domain.policies import Policy, Validity, policy_library
@@ -268,11 +269,12 @@ class PolicyPage(Page):
 
     def _update_buttons(self) -> None:
         writes = self.context.writes
-        writes.follow(self.save_button, self.edited_policy() != self.shown_policy)
-        writes.follow(self.defaults_button)
-        writes.follow(self.credit_button)
+        local = Action.LOCAL_POLICY  # 本区管理口径: the administrator's
+        writes.follow(self.save_button, self.edited_policy() != self.shown_policy, local)
+        writes.follow(self.defaults_button, action=local)
+        writes.follow(self.credit_button, action=local)
         for spin in self.editors.values():
-            writes.follow(spin)
+            writes.follow(spin, action=local)
 
     def save_policy(self) -> bool:
         """Store the edited settings (one service method); a value outside its limits is refused, with why."""

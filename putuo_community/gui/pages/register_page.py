@@ -6,15 +6,15 @@ reads its rows block by block as they scroll into view (see `gui/list_model.py`)
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -25,9 +25,11 @@ from PySide6.QtWidgets import (
 )
 
 from putuo_community.domain.changes import Changes
+from putuo_community.domain.errors import UserError
 from putuo_community.domain.fields import FieldType, Register
 from putuo_community.domain.registers import COMPANIES
 from putuo_community.domain.registers.dossier import section_of_register
+from putuo_community.gui.crash import show_user_error
 from putuo_community.gui.dialogs import RecordDialog, confirm_delete
 from putuo_community.gui.dialogs.slot import DialogSlot
 from putuo_community.gui.history_view import HistoryView, open_record_history
@@ -39,7 +41,9 @@ from putuo_community.gui.models import text_collator
 from putuo_community.gui.pages.base import Page, PageContext, fill_street_combo, street_combo
 from putuo_community.gui.pages.company_window import CompanyWindow
 from putuo_community.gui.pages.export_page import export_ledger
+from putuo_community.gui.pages.list_parts import OnlyBanner, first_shown
 from putuo_community.gui.widgets import make_table_view, size_columns
+from putuo_community.gui.write_access import action_of_register
 from putuo_community.services import Record
 from putuo_community.services.credit import POLICY_KEYS
 from putuo_community.services.importing import IMPORT_KINDS
@@ -84,53 +88,6 @@ class _Read:
     rows: list[ListRow]
 
 
-class OnlyBanner(QFrame):
-    """仅显示：<what>（N 条） [清除筛选]: the list holds only the records behind a figure; Esc clears it too."""
-
-    cleared = Signal()
-
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setObjectName("onlyBanner")
-        self.setStyleSheet("#onlyBanner { background: #fff4ce; border: 1px solid #e0c36a; border-radius: 3px; }")
-        self.label = QLabel(self)
-        self.label.setWordWrap(True)
-        self.clear_button = QPushButton(self.tr("清除筛选"), self)
-        self.clear_button.setToolTip(self.tr("显示全部记录（Esc）"))
-        self.clear_button.clicked.connect(self.cleared)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 3, 4, 3)
-        layout.addWidget(self.label, 1)
-        layout.addWidget(self.clear_button)
-        self.escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), parent)
-        self.escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.escape.setEnabled(False)
-        self.escape.activated.connect(self.cleared)
-        self.hide()
-
-    def show_label(self, label: str, count: int) -> None:
-        self.label.setText(self.tr("仅显示：{label}（{count} 条）").format(label=label, count=f"{count:,}"))
-        self.escape.setEnabled(True)
-        self.show()
-
-    def clear(self) -> None:
-        self.escape.setEnabled(False)
-        self.hide()
-
-
-def first_shown(ids: Sequence[int], selected: int | None, screenful: int) -> list[int]:
-    """The ids of the rows a list shows when its ids arrive: a screenful either side of the selected record,
-    which it scrolls to if it is still there, else the first screenful."""
-    if selected is not None:
-        try:
-            at = ids.index(selected)
-        except ValueError:
-            pass
-        else:
-            return list(ids[max(at - screenful, 0) : at + screenful])
-    return list(ids[:screenful])
-
-
 class RegisterPage(Page):
     """The records of one register. Registers with a 街镇 (or an estate) get a 街镇 filter."""
 
@@ -152,6 +109,7 @@ class RegisterPage(Page):
         self._follow_serial = 0
         self._search_prepared = False
         self._pending_ids: set[int] = set()
+        self._read_error_pending = False  # a block that could not be read is being told of
         self._pending_inputs = False
 
         self.street_filter = street_combo(self)
@@ -351,8 +309,21 @@ class RegisterPage(Page):
             self.refresh(keep_rows=True)
 
     def _fetch_rows(self, ids: list[int]) -> list[ListRow]:
-        """A block of rows for the table (a bounded query: it may run on the UI thread)."""
-        return self.listing.rows(self.register.key, ids, today=date.today(), search=self._shown_search)
+        """A block of rows for the table (a bounded query: it may run on the UI thread, while painting).
+
+        A block that cannot be read (a damaged page, say) stays blank and the clerk is told once, after
+        the paint: an error must not escape the table's painting."""
+        try:
+            return self.listing.rows(self.register.key, ids, today=date.today(), search=self._shown_search)
+        except UserError as error:
+            if not self._read_error_pending:
+                self._read_error_pending = True
+                QTimer.singleShot(0, functools.partial(self._tell_read_error, error))
+            return []
+
+    def _tell_read_error(self, error: UserError) -> None:
+        show_user_error(self, error)
+        self._read_error_pending = False
 
     # -- following changes -------------------------------------------------------------------
 
@@ -533,15 +504,25 @@ class RegisterPage(Page):
         self._update_record_buttons()
 
     def _update_record_buttons(self) -> None:
-        chosen = self.current_record() is not None
-        self.writes.follow(self.new_button)
-        self.writes.follow(self.edit_button, chosen)
-        self.writes.follow(self.delete_button, chosen)
+        record = self.current_record()
+        chosen = record is not None
+        right = action_of_register(self.register.key)
+        # An estate of another 街镇 is refused to a 街镇经办人 (other registers: the service says so).
+        street = self._street_of(record)
+        self.writes.follow(self.new_button, action=right)
+        self.writes.follow(self.edit_button, chosen, right, street=street)
+        self.writes.follow(self.delete_button, chosen, right, street=street)
         for action in self.record_actions:
             if action in self.writing_actions:
-                self.writes.follow(action, chosen)
+                self.writes.follow(action, chosen, right, street=street)
             else:
                 action.setEnabled(chosen)
+
+    def _street_of(self, record: Record | None) -> tuple[int | None, str] | None:
+        if record is None or not self.register.is_estate:
+            return None
+        street_id = record.values.get("street_id")
+        return (int(street_id) if street_id is not None else None, record.ref_titles.get("street_id", ""))
 
     @property
     def record_dialog(self) -> QDialog | None:

@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Connection, delete, func, insert, select
 
+from putuo_community.domain.accounts import Action, Actor
 from putuo_community.domain.errors import UserError
 from putuo_community.domain.registers import REGISTERS
 from putuo_community.domain.streets import PUTUO_STREETS
@@ -35,6 +36,7 @@ from putuo_community.services.demo.property import (
     credit_events,
 )
 from putuo_community.services.demo.works import building_lifts, funds, issues, lift_projects, projects
+from putuo_community.services.permissions import Permissions
 from putuo_community.storage.bulk import WRITE_ORDER, BulkWriter
 from putuo_community.storage.database import Database
 from putuo_community.storage.schema import TABLES, change_batches, now
@@ -74,12 +76,15 @@ def generate_demo(
     replace: bool = False,
     progress: Callable[[int, int], None] | None = None,
     user: str = "演示数据",
+    actor: Actor | None = None,
 ) -> DemoSummary:
     """Fill the database with `estates` demo estates in one transaction.
 
     Refuses a database that already holds records unless `replace`, which first deletes every
-    register's records (the 10 街镇 stay).
+    register's records (the 10 街镇 stay). `actor`: the session asking (None: accounts off).
     """
+    if actor is not None:
+        Permissions(database, actor).require(Action.GENERATE_DEMO)
     if estates < 1:
         raise UserError("演示小区数量至少为 1 个。")
     today = today or date.today()

@@ -13,6 +13,7 @@ import io
 import logging
 import os
 import shutil
+from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from putuo_community.domain.accounts import Actor
 from putuo_community.domain.completeness import Gap, completeness_ratio, dossier_gaps
 from putuo_community.domain.errors import BadFile, EnvironmentProblem, RecordNotFound, UserError
 from putuo_community.domain.file_names import UniqueFileNames
@@ -49,6 +51,7 @@ from putuo_community.services.dossier.common import (
 from putuo_community.services.dossier.content import build_document, build_sections, facts_of, screen_tables
 from putuo_community.services.dossier.data import DossierContext, EstateFile, load_estate_files
 from putuo_community.services.dossier.staging import make_staging_folder, remove_stale_staging
+from putuo_community.services.permissions import Permissions
 from putuo_community.services.records import Record
 from putuo_community.storage.database import Database
 from putuo_community.storage.schema import TABLES
@@ -79,10 +82,14 @@ class EstateDossier:
 
 
 class DossierService:
-    def __init__(self, database: Database, credit: CreditService, *, font: FontChoice | None = None) -> None:
+    def __init__(
+        self, database: Database, credit: CreditService, *, font: FontChoice | None = None, actor: Actor | None = None
+    ) -> None:
+        """`actor`: whom the dossier is shown to (None: the credit service's), personal numbers masked for a 只读."""
         self.database = database
         self.credit = credit
         self.font = font or FontChoice()
+        self.permissions = Permissions(database, actor or credit.actor)
 
     def choose_font(self, font: FontChoice) -> None:
         """Print in another font from now on; a font that cannot be embedded is refused with the reason."""
@@ -137,7 +144,7 @@ class DossierService:
             files = load_estate_files(conn, [estate_id], context)
         if not files:
             raise RecordNotFound(f"小区（编号 {estate_id}）不存在，可能已被删除。")
-        return build_document(files[0], today)
+        return build_document(self._shown(files[0]), today)
 
     def estate_dossier(self, estate_id: int, *, today: date) -> EstateDossier:
         """One estate's dossier for the screen: the printed sections, with the records behind their tables."""
@@ -149,7 +156,7 @@ class DossierService:
             files = load_estate_files(conn, [estate_id], context)
         if not files:
             raise RecordNotFound(f"小区（编号 {estate_id}）不存在，可能已被删除。")
-        data = files[0]
+        data = self._shown(files[0])
         gaps = dossier_gaps(facts_of(data, today), today)
         records = {key: list(found) for key, found in data.records.items()}
         records["credit_events"] = list(data.credit_events)
@@ -163,6 +170,18 @@ class DossierService:
             completeness=completeness_ratio(gaps),
             today=today,
         )
+
+    def _shown(self, data: EstateFile) -> EstateFile:
+        """The estate's file as the actor may read it: a 只读 account's with personal numbers masked."""
+        if self.permissions.sees_personal:
+            return data
+        shown = self.permissions.shown_all
+        data.estate = self.permissions.shown(data.estate)
+        data.records = defaultdict(list, {key: shown(found) for key, found in data.records.items()})
+        data.members = defaultdict(list, {term: shown(found) for term, found in data.members.items()})
+        data.company = self.permissions.shown(data.company) if data.company is not None else None
+        data.credit_events = shown(data.credit_events)
+        return data
 
     def write(self, estate_id: int, path: Path, *, today: date) -> int:
         """Print one estate's dossier to `path` (atomically); returns the page count."""

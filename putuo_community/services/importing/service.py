@@ -7,6 +7,7 @@ until `commit`, which writes every accepted row in one transaction and one histo
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -15,7 +16,8 @@ from typing import Any
 from sqlalchemy import Connection, select
 from sqlalchemy import exc as sa_exc
 
-from putuo_community.domain.errors import UserError
+from putuo_community.domain.accounts import Action, Actor
+from putuo_community.domain.errors import PermissionDenied, UserError
 from putuo_community.domain.parsing import neighbourhood_key
 from putuo_community.domain.registers import ESTATE_ALIASES, NEIGHBOURHOODS
 from putuo_community.services.backups import BackupService
@@ -33,6 +35,7 @@ from putuo_community.services.importing.plan import (
 from putuo_community.services.importing.planner import PROGRESS_STEPS, Planner
 from putuo_community.services.importing.references import street_in_text
 from putuo_community.services.mappings import MappingStore
+from putuo_community.services.permissions import Permissions
 from putuo_community.services.records import insert_record, update_record
 from putuo_community.storage.bulk import BulkWriter
 from putuo_community.storage.database import Database
@@ -49,9 +52,11 @@ class ImportService:
         user: str,
         mappings: MappingStore | None = None,
         backups: BackupService | None = None,
+        actor: Actor | None = None,
     ) -> None:
         self.database = database
         self.user = user
+        self.permissions = Permissions(database, actor or Actor.local(user))
         self.mappings = mappings
         self.backups = backups  # a backup is taken before each commit into an archive that holds records
 
@@ -109,7 +114,10 @@ class ImportService:
         chosen = dict(source.mapping if mapping is None else mapping)
         with self.database.read() as conn, paused_gc():
             planner = Planner(conn, source, chosen, confirmations or {})
-            return planner.run(progress)
+            plan = planner.run(progress)
+            if self.permissions.street_bound and self.permissions.may(import_action(plan)):
+                plan = _refuse_other_streets(conn, plan, self.permissions)
+            return plan
 
     def commit(
         self,
@@ -125,6 +133,7 @@ class ImportService:
         `progress(rows written, rows)` is called every few hundred rows; an exception it raises
         rolls the whole import back: no row, no history batch, no change announced.
         """
+        self.permissions.require(import_action(plan))
         if plan.problems:
             raise UserError("文件不能导入：" + "；".join(plan.problems))
         if plan.rejected and not skip_rejected:
@@ -138,6 +147,7 @@ class ImportService:
             self.backups.before("import")
         try:
             with self.database.transaction() as conn, paused_gc():
+                _check_accepted(conn, plan, self.permissions)  # a plan made for another account, or before a move
                 writer = ChangeWriter(conn, user=self.user, kind="导入", description=description)
                 tally = _WrittenRows(len(plan.accepted), progress)
                 neighbourhood_ids = _create_neighbourhoods(conn, plan, writer)
@@ -182,6 +192,55 @@ class ImportService:
             left_out=left_out,
         )
         return len(rows)
+
+
+# -- who may import what ---------------------------------------------------------------------
+
+
+def import_action(plan: ImportPlan) -> Action:
+    """Importing credit events records credit (区级监管, 管理员); any other register is an import of records."""
+    return Action.RECORD_CREDIT if plan.source.kind.register.key == "credit_events" else Action.IMPORT
+
+
+def _refuse_other_streets(conn: Connection, plan: ImportPlan, permissions: Permissions) -> ImportPlan:
+    """A 街镇经办人's plan: each new or changed row of another 街镇 becomes an error row naming that 街镇,
+    so the clerk may import their own rows (`skip_rejected`) and hand the others to whom they belong."""
+    register = plan.source.kind.register
+    action = import_action(plan)
+    writing = [r for r in plan.rows if r.status in (RowStatus.NEW, RowStatus.UPDATE)]
+    refused = permissions.refusals(conn, register, [(r.values, r.record_id) for r in writing], action=action)
+    why = {r.line: reason for r, reason in zip(writing, refused, strict=True) if reason is not None}
+    if not why:
+        return plan
+    rows = tuple(
+        r._replace(status=RowStatus.ERROR, problems=(*r.problems, why[r.line])) if r.line in why else r
+        for r in plan.rows
+    )
+    own = [
+        (street_id, name) for street_id, name in plan.new_neighbourhoods if permissions.may_street(action, street_id)
+    ]
+    return dataclasses.replace(plan, rows=rows, new_neighbourhoods=tuple(own))
+
+
+def _check_accepted(conn: Connection, plan: ImportPlan, permissions: Permissions) -> None:
+    """Refuse the whole import if a row it would write is not the actor's (the plan marks such rows as errors)."""
+    action = import_action(plan)
+    if not permissions.street_bound:
+        return
+    register = plan.source.kind.register
+    refused = permissions.refusals(conn, register, [(r.values, r.record_id) for r in plan.accepted], action=action)
+    reason = next((r for r in refused if r is not None), None)
+    if reason is None:
+        reason = next(
+            (
+                permissions.actor.why_not_in_street(action, street_id)
+                for street_id, _neighbourhood in plan.new_neighbourhoods
+                if not permissions.may_street(action, street_id)
+            ),
+            None,
+        )
+    if reason is not None:
+        raise PermissionDenied(f"{reason}。本次导入没有写入任何数据")
 
 
 # -- committing -----------------------------------------------------------------------------

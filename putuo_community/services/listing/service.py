@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, case, select
 
+from putuo_community.domain.accounts import Actor
 from putuo_community.domain.changes import Changes
 from putuo_community.domain.credit import (
     WarningThresholds,
@@ -56,7 +57,8 @@ from putuo_community.services.listing.ordering import (
 )
 from putuo_community.services.listing.records import _ledger_entry, _match_reasons, _records
 from putuo_community.services.listing.votes import vote_columns, with_votes
-from putuo_community.services.queries import filtered_query
+from putuo_community.services.permissions import Permissions
+from putuo_community.services.queries import filtered_query, street_filter_kind
 from putuo_community.services.records import row_to_record, select_with_titles
 from putuo_community.storage.database import Database
 from putuo_community.storage.schema import TABLES
@@ -114,9 +116,11 @@ NATURAL_ORDER = ListSort()  # the register's own order
 
 
 class ListingService:
-    def __init__(self, database: Database, credit: CreditService) -> None:
+    def __init__(self, database: Database, credit: CreditService, *, actor: Actor | None = None) -> None:
+        """`actor`: whom the rows are shown to (None: the credit service's); a 只读 account's are masked."""
         self.database = database
         self.credit = credit
+        self.permissions = Permissions(database, actor or credit.actor)
         # District-wide computed columns (completeness of 20,000 estates takes a second or two),
         # kept until the next committed write.
         self._district: dict[tuple[Any, ...], Any] = {}
@@ -156,6 +160,8 @@ class ListingService:
         without a key, text sorts by code point.
         """
         register = get_register(register_key)
+        if street_filter_kind(register) and where.street_id != self.permissions.street_in_view(where.street_id):
+            where = replace(where, street_id=self.permissions.street_in_view(where.street_id))  # a clerk's 街镇
         if where.ids is not None:
             # Only the records behind a figure: the list's own order (kept for reuse), then these.
             order = self.ordered_ids(
@@ -200,7 +206,9 @@ class ListingService:
         text_key: TextKey | None,
         collation: str = "",
     ) -> list[int]:
-        query, table = filtered_query(register, street_id=where.street_id, search=where.search)
+        query, table = filtered_query(
+            register, street_id=where.street_id, search=where.search, personal=self.permissions.sees_personal
+        )
         if register.is_estate:
             if where.neighbourhood_id is not None:
                 query = query.where(table.c.neighbourhood_id == where.neighbourhood_id)
@@ -348,7 +356,12 @@ class ListingService:
             found: _SearchTexts = cached
             return found
         query, table = select_with_titles(register)
-        textual = [f.key for f in register.fields if f.type in (FieldType.TEXT, FieldType.LONG_TEXT, FieldType.CHOICE)]
+        personal = self.permissions.sees_personal  # a masked number is not searched either
+        textual = [
+            f.key
+            for f in register.fields
+            if f.type in (FieldType.TEXT, FieldType.LONG_TEXT, FieldType.CHOICE) and (personal or not f.personal)
+        ]
         titles = [query.selected_columns[f"{f.key}__title"] for f in register.ref_fields]
         texts: dict[int, list[str]] = {}
         with self.database.read() as conn:
@@ -434,7 +447,8 @@ class ListingService:
             else:
                 computed = self._computed(conn, register, list(records), today, wanted, thresholds=thresholds)
             matches = _match_reasons(conn, register, list(records.values()), search) if search.strip() else {}
-        return [ListRow(records[i], computed.get(i, {}), matches.get(i, "")) for i in ids if i in records]
+        shown = self.permissions.shown
+        return [ListRow(shown(records[i]), computed.get(i, {}), matches.get(i, "")) for i in ids if i in records]
 
     # -- computed columns, for a set of records -------------------------------------------
 
@@ -518,7 +532,7 @@ class ListingService:
         with self.database.read() as conn:
             query, table = select_with_titles(REGISTERS["companies"])
             row = conn.execute(query.where(table.c.id == company_id)).one()
-            company = row_to_record(REGISTERS["companies"], row)
+            company = self.permissions.shown(row_to_record(REGISTERS["companies"], row))
             credit = _company_credit(conn, [company_id], today, thresholds).get(company_id, _NO_CREDIT)
             estate_ids = list(conn.scalars(select(estates.c.id).where(estates.c.company_id == company_id)))
             manager_ids = list(conn.scalars(select(managers.c.id).where(managers.c.company_id == company_id)))

@@ -12,9 +12,11 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select
 
+from putuo_community.domain.accounts import Action, Actor
 from putuo_community.domain.errors import UserError
 from putuo_community.domain.reminder_policy import POLICY_LABELS, ReminderPolicy, policy_problems
 from putuo_community.services.history import ChangeWriter
+from putuo_community.services.permissions import Permissions
 from putuo_community.storage.database import Database
 from putuo_community.storage.schema import app_settings
 
@@ -34,9 +36,10 @@ def read_policy(conn: Connection) -> ReminderPolicy:
 class ReminderSettings:
     """The district's reminder settings: read by anyone, changed by an administrator."""
 
-    def __init__(self, database: Database, *, user: str) -> None:
+    def __init__(self, database: Database, *, user: str, actor: Actor | None = None) -> None:
         self.database = database
         self.user = user
+        self.permissions = Permissions(database, actor or Actor.local(user))
 
     def policy(self) -> ReminderPolicy:
         with self.database.read() as conn:
@@ -47,6 +50,7 @@ class ReminderSettings:
 
         Refused with a UserError naming every value outside its limits; False when nothing changed.
         """
+        self.permissions.require(Action.LOCAL_POLICY)
         problems = policy_problems(policy)
         if problems:
             raise UserError("；".join(problems) + "。")
