@@ -413,3 +413,16 @@ def test_a_reader_cannot_find_a_record_by_a_number_they_see_masked(database: Dat
     assert reader.listing.ordered_ids("committee_members", where=ListFilter(search="王建国"), today=TODAY) == [
         archive.member
     ]
+
+
+def test_a_street_clerk_reads_and_prints_only_their_own_streets_dossiers(database: Database, archive: Archive) -> None:
+    clerk = _as(database, Role.STREET_CLERK, archive)
+    assert clerk.dossiers.document(archive.own_estate, today=TODAY).title
+    with pytest.raises(PermissionDenied, match="只能查看长征镇的小区档案，“真华小区”属于真如镇街道"):
+        clerk.dossiers.document(archive.other_estate, today=TODAY)
+    with pytest.raises(PermissionDenied):
+        clerk.dossiers.estate_dossier(archive.other_estate, today=TODAY)
+    assert clerk.dossiers.find_estates("真华小区") == []
+    assert [c.id for c in clerk.dossiers.find_estates("梅川小区")] == [archive.own_estate]
+    supervisor = _as(database, Role.SUPERVISOR)
+    assert supervisor.dossiers.estate_dossier(archive.other_estate, today=TODAY).estate.id == archive.other_estate

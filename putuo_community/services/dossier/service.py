@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from putuo_community.domain.accounts import Actor
 from putuo_community.domain.completeness import Gap, completeness_ratio, dossier_gaps
-from putuo_community.domain.errors import BadFile, EnvironmentProblem, RecordNotFound, UserError
+from putuo_community.domain.errors import BadFile, EnvironmentProblem, PermissionDenied, RecordNotFound, UserError
 from putuo_community.domain.file_names import UniqueFileNames
 from putuo_community.domain.names import EstateNameIndex
 from putuo_community.domain.parsing import clean_text
@@ -103,6 +103,7 @@ class DossierService:
     def find_estates(self, text: str, *, street_id: int | None = None) -> list[EstateChoice]:
         """Estates a clerk may mean by `text`: its code, its name or one of its aliases."""
         wanted = clean_text(text)
+        street_id = self.permissions.street_in_view(street_id)  # a 街镇经办人 finds their own 街镇's only
         estates, streets, aliases = TABLES["estates"], TABLES["streets"], TABLES["estate_aliases"]
         with self.database.read() as conn:
             rows = conn.execute(
@@ -172,7 +173,14 @@ class DossierService:
         )
 
     def _shown(self, data: EstateFile) -> EstateFile:
-        """The estate's file as the actor may read it: a 只读 account's with personal numbers masked."""
+        """The estate's file as the actor may read it: a 只读 account's with personal numbers masked; a
+        街镇经办人 reads only their own 街镇's dossiers."""
+        actor = self.permissions.actor
+        if self.permissions.street_bound and data.estate.values.get("street_id") != actor.street_id:
+            raise PermissionDenied(
+                f"当前账户“{actor.name}”只能查看{actor.street_name or '本街镇'}的小区档案，"
+                f"“{data.estate.title}”属于{data.street or '其他街镇'}"
+            )
         if self.permissions.sees_personal:
             return data
         shown = self.permissions.shown_all
@@ -219,6 +227,7 @@ class DossierService:
         workers: int | None = None,
     ) -> BatchResult:
         """One PDF per estate of the 街镇 plus an index PDF, all in `folder`."""
+        street_id = self.permissions.street_in_view(street_id) or street_id
         with self.database.read() as conn:
             street = conn.scalar(select(TABLES["streets"].c.name).where(TABLES["streets"].c.id == street_id))
         if street is None:
