@@ -26,7 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Select, select, union_all
+from sqlalchemy import Connection, Select, or_, select, union, union_all
 
 from putuo_community.domain.accounts import STREET_SCOPED, Action, Actor, Role
 from putuo_community.domain.errors import PermissionDenied
@@ -88,6 +88,46 @@ class Permissions:
     @property
     def sees_personal(self) -> bool:
         return self.actor.may(Action.SEE_PERSONAL)
+
+    def visible_ids(self, conn: Connection, register_key: str) -> frozenset[int] | None:
+        """The companies (or project managers) a 街镇经办人's lists hold: those serving their 街镇, and those
+        serving no estate yet (one they have just entered, say). None: no narrowing (anyone else, or a
+        register that is not a company's)."""
+        if not self.street_bound or register_key not in ("companies", "managers"):
+            return None
+        estates, contracts = TABLES["estates"], TABLES["contracts"]
+        own = self.actor.street_id
+        serving = {
+            i
+            for (i,) in conn.execute(
+                union(
+                    select(estates.c.company_id).where(estates.c.street_id == own, estates.c.company_id.is_not(None)),
+                    select(contracts.c.company_id)
+                    .join(estates, estates.c.id == contracts.c.estate_id)
+                    .where(estates.c.street_id == own),
+                )
+            )
+        }
+        attached = {
+            i
+            for (i,) in conn.execute(
+                union(
+                    select(estates.c.company_id).where(estates.c.company_id.is_not(None)),
+                    select(contracts.c.company_id),
+                )
+            )
+        }
+        companies = serving | ({i for (i,) in conn.execute(select(TABLES["companies"].c.id))} - attached)
+        if register_key == "companies":
+            return frozenset(companies)
+        managers = TABLES["managers"]
+        on_own = select(estates.c.manager_id).where(estates.c.street_id == own, estates.c.manager_id.is_not(None))
+        return frozenset(
+            i
+            for (i,) in conn.execute(
+                select(managers.c.id).where(or_(managers.c.company_id.in_(companies), managers.c.id.in_(on_own)))
+            )
+        )
 
     def street_in_view(self, street_id: int | None) -> int | None:
         """The 街镇 a list, ledger or reminder view is narrowed to: a 街镇经办人 sees only their own,

@@ -376,8 +376,11 @@ def test_a_street_clerk_sees_only_their_own_streets_estates_reminders_and_ledger
         ]
     assert clerk.listing.ordered_ids("estates", where=ListFilter(search="真华"), today=TODAY) == []
     assert clerk.listing.ordered_ids("committee_members", today=TODAY) == [archive.member]
-    # Companies belong to no 街镇: both are listed.
-    assert len(clerk.listing.ordered_ids("companies", today=TODAY)) == 2
+    # The companies serving their 街镇, and one serving no estate yet (just entered): not another 街镇's.
+    admin_services = _as(database, Role.ADMIN)
+    new_company = admin_services.records.create("companies", {"name": "新成立物业有限公司"})
+    assert set(clerk.listing.ordered_ids("companies", today=TODAY)) == {archive.own_company, new_company}
+    assert len(admin_services.listing.ordered_ids("companies", today=TODAY)) == 3
     admin = _as(database, Role.ADMIN)
     for number, services in enumerate((admin, clerk), start=1):
         services.records.create(

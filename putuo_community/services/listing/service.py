@@ -157,8 +157,25 @@ class ListingService:
 
         `text_key` turns text into a sort key (the GUI passes a Chinese collator's, for 拼音
         order), and `collation` names it (the locale) so orders kept for reuse match it;
-        without a key, text sorts by code point.
+        without a key, text sorts by code point. A 街镇经办人's lists hold their own 街镇's records
+        and the companies (and project managers) serving it.
         """
+        order = self._ordered(register_key, where, sort, today, text_key, collation)
+        if not self.permissions.street_bound:
+            return order
+        with self.database.read() as conn:
+            visible = self.permissions.visible_ids(conn, register_key)
+        return order if visible is None else [i for i in order if i in visible]
+
+    def _ordered(
+        self,
+        register_key: str,
+        where: ListFilter,
+        sort: ListSort,
+        today: date,
+        text_key: TextKey | None,
+        collation: str,
+    ) -> list[int]:
         register = get_register(register_key)
         if street_filter_kind(register) and where.street_id != self.permissions.street_in_view(where.street_id):
             where = replace(where, street_id=self.permissions.street_in_view(where.street_id))  # a clerk's 街镇
