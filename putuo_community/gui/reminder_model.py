@@ -376,13 +376,18 @@ def _group_of(grouping: str) -> Any:
     return operator.attrgetter("category")
 
 
+GROUP_BATCH = 400  # groups handed to the tree at a time
+
+
 class ReminderGroupModel(QAbstractItemModel):
     """The rows a `ReminderTableModel` shows, in groups by kind or by estate, each with its count.
 
     The groups follow the table's order (the group of the most urgent reminder first) and are made
     again, in one pass, whenever the table filters or sorts. The first column names the group; the
     others are the table's. A tree view lays out only the groups it expands, so tens of thousands of
-    reminders in thousands of estates open at once.
+    reminders in thousands of estates open at once. The groups themselves are handed to the view a
+    batch at a time (`fetchMore`, as it scrolls): laying out 8,000 estates' groups at once asks the
+    model about each of them while the window waits.
     """
 
     def __init__(self, source: ReminderTableModel, parent: Any = None) -> None:
@@ -390,6 +395,7 @@ class ReminderGroupModel(QAbstractItemModel):
         self.source = source
         self.grouping = GROUP_BY_CATEGORY
         self.groups: list[ReminderGroup] = []
+        self._shown = 0  # the groups handed to the view so far
         source.modelReset.connect(self._regroup)
         source.layoutChanged.connect(self._regroup)
 
@@ -412,7 +418,16 @@ class ReminderGroupModel(QAbstractItemModel):
             group.rows.append(row)
             group.overdue += r.overdue
         self.groups = list(found.values())
+        self._shown = min(len(self.groups), GROUP_BATCH)
         self.endResetModel()
+
+    def _reveal(self, number: int) -> None:
+        """Hand the view every group up to the `number`th (to select a row in it)."""
+        if number >= self._shown:
+            end = min(len(self.groups), number + 1)
+            self.beginInsertRows(QModelIndex(), self._shown, end - 1)
+            self._shown = end
+            self.endInsertRows()
 
     def reminder(self, index: AnyIndex) -> Any | None:
         """The reminder at `index`; None on a group's row."""
@@ -425,12 +440,16 @@ class ReminderGroupModel(QAbstractItemModel):
         return self.groups[index.internalId() - 1].rows[index.row()]
 
     def group_row(self, key: Any) -> int | None:
-        return next((n for n, g in enumerate(self.groups) if g.key == key), None)
+        number = next((n for n, g in enumerate(self.groups) if g.key == key), None)
+        if number is not None:
+            self._reveal(number)
+        return number
 
     def index_of_source_row(self, source_row: int, column: int = 1) -> QModelIndex:
         """Where the table's row `source_row` sits here (an invalid index if not shown)."""
         for number, group in enumerate(self.groups):
             if group.rows and group.rows[0] <= source_row <= group.rows[-1] and source_row in group.rows:
+                self._reveal(number)
                 return self.createIndex(group.rows.index(source_row), column, number + 1)
         return QModelIndex()
 
@@ -441,7 +460,7 @@ class ReminderGroupModel(QAbstractItemModel):
         if row < 0 or not 0 <= column <= len(self.source.columns):
             return QModelIndex()
         if not parent.isValid():
-            return self.createIndex(row, column, _GROUP_ROW) if row < len(self.groups) else QModelIndex()
+            return self.createIndex(row, column, _GROUP_ROW) if row < self._shown else QModelIndex()
         if parent.internalId() != _GROUP_ROW or parent.column() != 0 or row >= len(self.groups[parent.row()].rows):
             return QModelIndex()
         return self.createIndex(row, column, parent.row() + 1)
@@ -451,9 +470,16 @@ class ReminderGroupModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(index.internalId() - 1, 0, _GROUP_ROW)
 
+    def canFetchMore(self, parent: AnyIndex) -> bool:
+        return not parent.isValid() and self._shown < len(self.groups)
+
+    def fetchMore(self, parent: AnyIndex) -> None:
+        if self.canFetchMore(parent):
+            self._reveal(min(self._shown + GROUP_BATCH, len(self.groups)) - 1)
+
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
         if not parent.isValid():
-            return len(self.groups)
+            return self._shown
         if parent.internalId() == _GROUP_ROW and parent.column() == 0:
             return len(self.groups[parent.row()].rows)
         return 0

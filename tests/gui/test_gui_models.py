@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from gui_helpers import make_estate
-from PySide6.QtCore import QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from putuo_community.domain import rules
 from putuo_community.domain.registers import COMMITTEE_MEMBERS, ESTATES
@@ -19,7 +19,7 @@ from putuo_community.gui.models import (
     RegisterSummaryModel,
     RowSortProxy,
 )
-from putuo_community.gui.reminder_model import ReminderTableModel
+from putuo_community.gui.reminder_model import GROUP_BATCH, GROUP_BY_ESTATE, ReminderGroupModel, ReminderTableModel
 from putuo_community.services import Services
 from putuo_community.services.overview import RegisterSummary
 from putuo_community.services.reminders import Reminder
@@ -238,3 +238,22 @@ def test_decimal_values_sort_as_numbers() -> None:
     assert native_sort_value(Decimal("2.50")) == 2.5
     assert native_sort_value(True) == 1
     assert native_sort_value("") is None
+
+
+def test_thousands_of_estate_groups_reach_the_tree_a_batch_at_a_time(qtmodeltester) -> None:
+    """Laying out every estate's group at once froze the window; the tree fetches more as it scrolls."""
+    table = ReminderTableModel()
+    estates = [f"测试{n}村" for n in range(GROUP_BATCH * 2 + 7)]
+    table.set_rows([reminder(name, overdue=True) for name in estates])
+    groups = ReminderGroupModel(table)
+    groups.set_grouping(GROUP_BY_ESTATE)
+    assert groups.rowCount() == GROUP_BATCH
+    assert groups.canFetchMore(QModelIndex())
+    groups.fetchMore(QModelIndex())
+    assert groups.rowCount() == GROUP_BATCH * 2
+    last = groups.group_row(groups.groups[-1].key)  # a group asked for by key is handed over first
+    assert last == len(estates) - 1
+    assert groups.rowCount() == len(estates)
+    assert not groups.canFetchMore(QModelIndex())
+    assert groups.index(last, 0).data() is not None
+    qtmodeltester.check(groups, force_py=True)
