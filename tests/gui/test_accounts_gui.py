@@ -213,17 +213,11 @@ def test_a_street_clerk_edits_their_own_street_and_not_another(qtbot: Any, accou
     assert page.new_button.isEnabled()  # a new estate of their own 街镇
 
     own = window.open_estate(estates["曹杨新村"], "buildings")
-    other = window.open_estate(estates["万里城"], "buildings")
-    for estate_window in (own, other):
-        qtbot.waitUntil(lambda w=estate_window: w.dossier is not None and "buildings" in w.boxes, timeout=5000)
+    qtbot.waitUntil(lambda: own.dossier is not None and "buildings" in own.boxes, timeout=5000)
     assert own.edit_estate_button.isEnabled()
     assert own.boxes["buildings"].new_button.isEnabled()
-    assert not other.edit_estate_button.isEnabled()
-    assert "无权处理“万里街道”的记录" in other.edit_estate_button.toolTip()
-    assert not other.boxes["buildings"].new_button.isEnabled()
-    assert "无权处理“万里街道”的记录" in other.boxes["buildings"].new_button.toolTip()
-    for estate_window in (own, other):
-        estate_window.close()
+    own.close()
+    # Another 街镇's estate is not listed, and its dossier is refused by the service (tests/storage/test_roles.py).
 
 
 def test_a_street_clerk_may_not_change_the_local_policy(qtbot: Any, accounts_on) -> None:
