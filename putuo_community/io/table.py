@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from putuo_community.domain.errors import BadFile
 from putuo_community.domain.fields import Field, Register
-from putuo_community.domain.parsing import header_forms, header_matches, normalise_header
+from putuo_community.domain.parsing import header_forms, header_key, normalise_header
 from putuo_community.io.workbook import SheetGrid
 
 HEADER_SEARCH_ROWS = 30  # the header is looked for in this many rows at the top of the sheet
@@ -39,7 +39,7 @@ _NOTE_WORDS = (
 )
 _SERIAL_HEADERS = frozenset({"序号", "序", "no", "no.", "顺序号"})
 _TITLE_ENDINGS = ("表", "台账", "清单", "汇总", "一览")
-# Texts that cannot be a header, not worth asking header_matches about (the first 30 rows hold data too).
+# Texts that cannot be a header, not worth looking up (the first 30 rows hold data too).
 _LONGEST_HEADER = 40
 _NUMBER_OR_DATE = re.compile(r"[-+]?[\d,.]+|\d{4}-\d{2}-\d{2}(T[\d:.]+)?|[\d:.]+")
 
@@ -94,10 +94,16 @@ class _Matcher:
     def __init__(self, fields: Sequence[Field]) -> None:
         self.fields = tuple(fields)
         self._cache: dict[tuple[str, bool], tuple[int, ...]] = {}
+        self._by_key: dict[str, set[int]] = {}  # header key → the fields one of whose names has it
         self._by_form: dict[str, set[int]] | None = None  # header form → the fields one of whose names has it
+        for i, f in enumerate(self.fields):
+            for name in (f.label, *f.synonyms):
+                self._by_key.setdefault(header_key(name), set()).add(i)
 
     def matches(self, text: str, *, loosely: bool = False) -> tuple[int, ...]:
-        """The fields `text` names by a label or synonym; `loosely`, by a variant of one (`header_resembles`)."""
+        """The fields `text` names by a label or synonym (`header_matches`); `loosely`, by a variant of one
+        (`header_resembles`). The fields' names are indexed once: the 30 rows searched for the header hold
+        hundreds of data cells, and each then costs a lookup or two."""
         found = self._cache.get((text, loosely))
         if found is None:
             plausible = 0 < len(text) <= _LONGEST_HEADER and not _NUMBER_OR_DATE.fullmatch(text)
@@ -107,12 +113,13 @@ class _Matcher:
                 by_form = self._forms()
                 found = tuple(sorted({i for form in header_forms(text) for i in by_form.get(form, ())}))
             else:
-                found = tuple(i for i, f in enumerate(self.fields) if header_matches(f, text))
+                key = header_key(text)
+                found = tuple(sorted(self._by_key.get(key, ()))) if key else ()
             self._cache[(text, loosely)] = found
         return found
 
     def _forms(self) -> dict[str, set[int]]:
-        """What `header_resembles` compares, indexed once: each header text then costs a few lookups."""
+        """What `header_resembles` compares, indexed as the names are for `header_matches`."""
         if self._by_form is None:
             self._by_form = {}
             for i, f in enumerate(self.fields):
@@ -277,12 +284,13 @@ class _RowSorter:
         self.serial = frozenset(c.index for c in columns if normalise_header(c.sub)[0].casefold() in _SERIAL_HEADERS)
         self.total_columns = sorted({*self.serial, title} - {-1})
         # Rows a pasted-twice sheet repeats: the header lines and the title lines above them.
-        self.repeats: list[tuple[int, str, dict[int, str]]] = []  # (first filled column, its text, all)
+        # By the column of their first filled cell: a data row is told from them by one cell, mostly a number.
+        self.repeats: dict[int, list[tuple[str, dict[int, str]]]] = {}
         for line in range(header_lines[-1]):
             cells = {i: t for i, t in enumerate(_row_texts(grid, line)) if t}
             if cells:
                 start, text = next(iter(cells.items()))
-                self.repeats.append((start, text, cells))
+                self.repeats.setdefault(start, []).append((text, cells))
 
     def reason(self, row: Sequence[object]) -> str | None:
         # Runs for every row of a sheet that may have 200,000: the common case (a data row) must stay cheap.
@@ -291,12 +299,12 @@ class _RowSorter:
                 break
         else:
             return "空行"
-        if index in self.serial and _is_number(first) and not any(_filled(v) for v in row[index + 1 :]):
+        if index in self.serial and _is_number(first) and not any(map(_filled, row[index + 1 :])):
             return "空行"  # a template numbered in advance: only the 序号 is filled
-        text = "".join(first.split()) if isinstance(first, str) else ""
-        if _is_total(text) or self._total_in_name_or_serial(row):
+        text = "".join(first.split()) if type(first) is str else ""
+        if (text and _is_total(text)) or self._total_in_name_or_serial(row):
             return "合计行"
-        if _is_note(text) and all(_is_note(_squeezed(v)) for v in row if _filled(v)):
+        if text and _is_note(text) and all(_is_note(_squeezed(v)) for v in row if _filled(v)):
             return "表格下方的说明"
         if self._repeats_header(row):
             return "重复的表头"
@@ -314,13 +322,16 @@ class _RowSorter:
         return False
 
     def _repeats_header(self, row: Sequence[object]) -> bool:
-        for start, text, cells in self.repeats:
+        for start, repeats in self.repeats.items():
             value = row[start] if start < len(row) else None
-            if not isinstance(value, str) or text[0] not in value or _cell_text(value) != text:
+            if type(value) is not str:
                 continue
-            same = sum(1 for i, t in cells.items() if i < len(row) and _cell_text(row[i]) == t)
-            if same * 2 >= len(cells):
-                return True
+            for text, cells in repeats:
+                if text[0] not in value or _cell_text(value) != text:
+                    continue
+                same = sum(1 for i, t in cells.items() if i < len(row) and _cell_text(row[i]) == t)
+                if same * 2 >= len(cells):
+                    return True
         return False
 
 

@@ -13,6 +13,7 @@ import io
 import mmap
 import posixpath
 import re
+import threading
 import unicodedata
 import zipfile
 import zlib
@@ -83,11 +84,24 @@ def read_sheet(path: Path, sheet: str | None = None, *, max_rows: int = MAX_ROWS
         return SheetGrid(path.stem, _read_csv(path, max_rows=max_rows))
     with _calamine(path) as book:
         sheets = _worksheets(book)
-        name, hidden, data = _choose_sheet(path, book, sheets, sheet)
-        end = data.end
-        if end is not None and end[0] + 1 > max_rows:
-            raise _bad(path, f"表格超过 {max_rows:,} 行，请分批导入")
-        hidden_columns = _check_xlsx_sheet(path, name) if fmt is _Format.XLSX else frozenset[int]()
+        # The sheet's own XML is scanned (hidden columns, formulas without results) while calamine parses
+        # it, which it does without holding Python's lock: a large register's read is that much shorter.
+        likely = sheet if sheet is not None else next((n for n, hidden in sheets if not hidden), None)
+        scan = _Scan(path, likely) if fmt is _Format.XLSX and likely is not None else None
+        try:
+            name, hidden, data = _choose_sheet(path, book, sheets, sheet)
+            end = data.end
+            if end is not None and end[0] + 1 > max_rows:
+                raise _bad(path, f"表格超过 {max_rows:,} 行，请分批导入")
+            if fmt is not _Format.XLSX:
+                hidden_columns = frozenset[int]()
+            elif scan is not None and scan.sheet == name:
+                hidden_columns = scan.result()
+            else:  # not the sheet guessed (the first visible one was empty)
+                hidden_columns = _check_xlsx_sheet(path, name)
+        finally:
+            if scan is not None:
+                scan.thread.join()  # the file is not left open behind a refusal
         try:
             raw = data.to_python(skip_empty_area=False) if end is not None else []
         except CalamineError as exc:
@@ -332,14 +346,15 @@ def _long_text(text: str) -> str:
 def _clean_rows(path: Path, raw: Sequence[Sequence[object]]) -> list[list[object]]:
     """Empty cells become None and whole-number floats ints (calamine reads 3 as 3.0); overlong cells are refused."""
     limit = MAX_CELL_LENGTH
+    str_type, float_type = str, float  # local names: looked up for each of a million cells
     rows: list[list[object]] = []
     for number, row in enumerate(raw, start=1):
         try:
             rows.append(
                 [
                     ((v if len(v) <= limit else _long_text(v)) if v else None)
-                    if type(v) is str
-                    else (int(v) if type(v) is float and v.is_integer() else v)
+                    if type(v) is str_type
+                    else (int(v) if type(v) is float_type and v.is_integer() else v)
                     for v in row
                 ]
             )
@@ -381,6 +396,28 @@ def _check_xlsx_sheet(path: Path, sheet: str) -> frozenset[int]:
                 return _scan_sheet_xml(path, stream, formulas=not calculated)
     except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ElementTree.ParseError) as exc:
         raise _bad(path, "文件已损坏（不是完整的 Excel 文件）") from exc
+
+
+class _Scan:
+    """`_check_xlsx_sheet` of one sheet, run in a thread of its own; `result` returns or raises what it did."""
+
+    def __init__(self, path: Path, sheet: str) -> None:
+        self.sheet = sheet
+        self._outcome: frozenset[int] | BaseException = frozenset()
+        self.thread = threading.Thread(target=self._run, args=(path,), name="检查表格", daemon=True)
+        self.thread.start()
+
+    def _run(self, path: Path) -> None:
+        try:
+            self._outcome = _check_xlsx_sheet(path, self.sheet)
+        except BaseException as exc:  # raised again by `result`, where the check would have raised it
+            self._outcome = exc
+
+    def result(self) -> frozenset[int]:
+        self.thread.join()
+        if isinstance(self._outcome, BaseException):
+            raise self._outcome
+        return self._outcome
 
 
 def _attributes(tag: bytes) -> dict[str, str]:

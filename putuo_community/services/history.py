@@ -172,7 +172,8 @@ class ChangeWriter:
         first, last = records[0][0], records[-1][0]
         if last - first + 1 != len(records) or any(rid != first + n for n, (rid, _) in enumerate(records)):
             return False
-        written = copy_created_to_history(self.conn, register.key, first, last, fixed, self._stamp)
+        given = set().union(*(values.keys() for _, values in records))
+        written = copy_created_to_history(self.conn, register.key, first, last, fixed, self._stamp, given=given)
         if written != len(records):  # not our rows after all: never leave the history half-written
             raise RuntimeError(f"history for {register.key} {first}..{last}: {written} rows, expected {len(records)}")
         return True

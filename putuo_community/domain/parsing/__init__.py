@@ -9,6 +9,7 @@ from __future__ import annotations
 from putuo_community.domain.parsing.cells import parse_cell
 from putuo_community.domain.parsing.names import (
     header_forms,
+    header_key,
     header_matches,
     header_resembles,
     neighbourhood_key,
@@ -30,6 +31,7 @@ __all__ = [
     "chinese_numerals_to_digits",
     "clean_text",
     "header_forms",
+    "header_key",
     "header_matches",
     "header_resembles",
     "is_placeholder",

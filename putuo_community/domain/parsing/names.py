@@ -28,10 +28,16 @@ def normalise_header(text: str) -> tuple[str, str]:
     return match.group(1).strip(_HEADER_MARKS), match.group(2)
 
 
+@functools.lru_cache(maxsize=4096)
+def header_key(header: str) -> str:
+    """What `header_matches` compares: the bare header ("" for none), case folded."""
+    return normalise_header(header)[0].casefold()
+
+
 def header_matches(field: Field, header: str) -> bool:
     """True when a column header names this field: its label or one of its synonyms, unit aside."""
-    bare = normalise_header(header)[0].casefold()
-    return bool(bare) and any(normalise_header(name)[0].casefold() == bare for name in (field.label, *field.synonyms))
+    bare = header_key(header)
+    return bool(bare) and any(header_key(name) == bare for name in (field.label, *field.synonyms))
 
 
 def header_resembles(field: Field, header: str) -> bool:
@@ -51,7 +57,7 @@ _SHORTEST_STEM = 2  # "总数" is not "数", nor "日期" nothing
 @functools.lru_cache(maxsize=4096)
 def header_forms(header: str) -> frozenset[str]:
     """The forms a header reduces to, as `header_resembles` compares them."""
-    bare = normalise_header(header)[0].casefold()
+    bare = header_key(header)
     if not bare:
         return frozenset()
     canonical = bare.replace("楼栋", "栋").replace("楼幢", "栋").replace("幢", "栋")
