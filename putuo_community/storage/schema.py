@@ -108,15 +108,18 @@ def build_table(register: Register, meta: MetaData) -> Table:
             args.append(ForeignKey(f"{field.ref}.id", ondelete=_on_delete(register, field)))
         columns.append(Column(*args, nullable=not field.required, comment=field.label))
     table = Table(register.key, meta, *columns, comment=register.label)
-    for field in register.fields:
-        if field.unique:
-            table.append_constraint(UniqueConstraint(field.key))
-        elif field.type is FieldType.REF:
-            Index(None, table.c[field.key])
     key_fields = [register.field(k) for k in register.natural_key]
     # A natural key with an optional part cannot be a constraint (NULLs never collide);
     # the services check those before writing.
-    if len(key_fields) > 1 and all(f.required for f in key_fields):
+    keyed = len(key_fields) > 1 and all(f.required for f in key_fields)
+    for field in register.fields:
+        if field.unique:
+            table.append_constraint(UniqueConstraint(field.key))
+        elif field.type is FieldType.REF and not (keyed and field.key == register.natural_key[0]):
+            # A reference leading the natural key is found through the key's own index (an estate's
+            # buildings by estate_id, say): a second index on it would only slow every insert.
+            Index(None, table.c[field.key])
+    if keyed:
         table.append_constraint(UniqueConstraint(*register.natural_key))
     return table
 

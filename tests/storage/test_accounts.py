@@ -20,7 +20,7 @@ from putuo_community.services.accounts import (
     password_matches,
 )
 from putuo_community.services.change_log import HistoryFilter
-from putuo_community.storage.database import Database, alembic_config, current_revision, open_database
+from putuo_community.storage.database import HEAD_REVISION, Database, alembic_config, current_revision, open_database
 from putuo_community.storage.schema import accounts
 
 ADMIN, ADMIN_PASSWORD = "管理员甲", "Putuo-2026!"
@@ -287,7 +287,7 @@ def test_downgrading_drops_the_accounts_and_an_upgrade_leaves_them_off(
     again = _reopened(database)  # upgraded to the head again
     try:
         with again.read() as conn:
-            assert current_revision(conn) == "0007"
+            assert current_revision(conn) == HEAD_REVISION
         service = AccountService(again, Actor.local("本机用户"))
         assert not service.enabled()  # the switch went with the accounts: no one is locked out
         assert service.enable(ADMIN, ADMIN_PASSWORD).role is Role.ADMIN

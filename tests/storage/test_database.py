@@ -154,6 +154,8 @@ def test_every_released_schema_opens_with_its_data(name: str, tmp_path: Path) ->
     with db.read() as conn:
         assert database_module.current_revision(conn) == head_revision()
         assert chain.first_break(conn) is None  # its history joined the chain, or was written in it
+        # upgraded to exactly what a new archive has: no index or column left over, none missing
+        assert compare_metadata(MigrationContext.configure(conn), metadata) == []
     db.dispose()
 
 
