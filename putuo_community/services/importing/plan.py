@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -131,14 +133,19 @@ class ImportPlan:
     problems: tuple[str, ...] = ()  # problems of the whole file (a required column missing)
     new_neighbourhoods: tuple[tuple[int, str], ...] = ()  # (street id, name) created on commit
 
-    def count(self, status: RowStatus) -> int:
-        return sum(1 for r in self.rows if r.status is status)
+    # A plan is frozen: its tallies are counted once (a district register has 50,000 rows to count).
+    @functools.cached_property
+    def _tally(self) -> Counter[RowStatus]:
+        return Counter(r.status for r in self.rows)
 
-    @property
+    def count(self, status: RowStatus) -> int:
+        return self._tally[status]
+
+    @functools.cached_property
     def accepted(self) -> tuple[RowPlan, ...]:
         return tuple(r for r in self.rows if r.status in (RowStatus.NEW, RowStatus.UPDATE))
 
-    @property
+    @functools.cached_property
     def rejected(self) -> tuple[RowPlan, ...]:
         return tuple(r for r in self.rows if r.status in (RowStatus.ERROR, RowStatus.CONFIRM))
 
