@@ -234,7 +234,7 @@ def _print_plan(plan: ImportPlan, out: TextIO, *, verbose: bool) -> None:
             print(f"  第{row.line}行 新增：{row.title}", file=out)
         for warning in row.warnings if verbose else ():
             print(f"    提示：{warning}", file=out)
-    print(f"共 {len(plan.rows)} 行：{plan.summary()}", file=out)
+    print(f"共 {len(plan.rows):,} 行：{plan.summary()}", file=out)
     _print_left_out(plan, out)
 
 

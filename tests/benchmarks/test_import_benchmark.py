@@ -144,9 +144,9 @@ def main(rows: int, repeats: int = REPEATS) -> dict[str, Any]:
     rounds.sort(key=lambda r: r[0].wall / r[1].wall)
     imported, floor = rounds[len(rounds) // 2]  # the median round
     best_imported, best_floor = rounds[0]
-    found = re.search(r"已导入：新增 (\d+)", imported.stdout)
+    found = re.search(r"已导入：新增 ([\d,]+)", imported.stdout)
     assert found is not None, imported.stdout
-    created = int(found.group(1))
+    created = int(found.group(1).replace(",", ""))
     figures = {
         "rows": rows,
         "created": created,

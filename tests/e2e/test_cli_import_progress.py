@@ -79,7 +79,7 @@ def test_on_a_terminal_the_import_shows_rows_done_in_place(tmp_path: Path) -> No
     finally:
         os.close(controller)
     assert process.returncode == 0, shown
-    assert "已导入：新增 3000" in stdout
+    assert "已导入：新增 3,000" in stdout
     assert "\r已核对 0 / 3,000 行（0%）" in shown  # redrawn in place
     assert "已核对 3,000 / 3,000 行（100%）" in shown
     assert "已写入 3,000 / 3,000 行（100%）" in shown

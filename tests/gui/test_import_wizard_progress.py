@@ -90,7 +90,7 @@ def test_the_check_shows_its_progress_and_cancelling_it_leaves_the_wizard_usable
     page.rerun_button.click()  # check again, to the end this time
     qtbot.waitUntil(lambda: wizard.session.plan is not None and not page.working, timeout=30_000)
     assert not page.stopped_label.isVisible()
-    assert f"共 {ROWS:,} 行：新增 {ROWS}" in page.counts_label.text()
+    assert f"共 {ROWS:,} 行：新增 {ROWS:,}" in page.counts_label.text()
     assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()
 
 

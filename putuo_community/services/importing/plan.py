@@ -150,7 +150,7 @@ class ImportPlan:
         return tuple(r for r in self.rows if r.status in (RowStatus.ERROR, RowStatus.CONFIRM))
 
     def summary(self) -> str:
-        parts = [f"{s.value} {self.count(s)}" for s in RowStatus if self.count(s)]
+        parts = [f"{s.value} {self.count(s):,}" for s in RowStatus if self.count(s)]
         return "，".join(parts) or "没有数据行"
 
     @property
@@ -177,12 +177,12 @@ class ImportResult:
     neighbourhoods_added: int = 0
 
     def summary(self) -> str:
-        text = f"新增 {self.created}，更新 {self.updated}，无变化 {self.unchanged}，未导入 {len(self.skipped)}"
+        text = f"新增 {self.created:,}，更新 {self.updated:,}，无变化 {self.unchanged:,}，未导入 {len(self.skipped):,}"
         extra = []
         if self.neighbourhoods_added:
-            extra.append(f"新建居委会 {self.neighbourhoods_added}")
+            extra.append(f"新建居委会 {self.neighbourhoods_added:,}")
         if self.aliases_added:
-            extra.append(f"新增小区别名 {self.aliases_added}")
+            extra.append(f"新增小区别名 {self.aliases_added:,}")
         return text + (f"（{'，'.join(extra)}）" if extra else "")
 
 
