@@ -220,6 +220,24 @@ def test_a_street_clerk_edits_their_own_street_and_not_another(qtbot: Any, accou
     # Another 街镇's estate is not listed, and its dossier is refused by the service (tests/storage/test_roles.py).
 
 
+def test_a_street_clerks_street_filters_show_their_own_street_fixed(qtbot: Any, accounts_on) -> None:
+    clerk = main_window(qtbot, session(accounts_on, CLERK))
+    qtbot.waitUntil(lambda: estate_page(clerk).street_filter.count() == 2, timeout=5000)
+    reminders = clerk.show_page("reminders")
+    export = clerk.show_page("export")
+    assert isinstance(export, ExportPage)
+    for combo in (estate_page(clerk).street_filter, reminders.street_filter, export.street_combo):
+        assert combo.currentText() == "曹杨新村街道"  # not 全部街镇: their lists hold nothing else
+        assert not combo.isEnabled()
+        assert "街镇经办人" in combo.toolTip()
+    assert estate_page(clerk).street_id == street_id(accounts_on, "曹杨")
+
+    admin = main_window(qtbot, accounts_on)
+    qtbot.waitUntil(lambda: estate_page(admin).street_filter.count() == 11, timeout=5000)
+    assert estate_page(admin).street_filter.currentText() == "全部街镇"
+    assert estate_page(admin).street_filter.isEnabled()
+
+
 def test_a_street_clerk_may_not_change_the_local_policy(qtbot: Any, accounts_on) -> None:
     window = main_window(qtbot, session(accounts_on, CLERK))
     page = window.show_page("policies")

@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from putuo_community.domain.accounts import Role
 from putuo_community.domain.changes import Changes
 from putuo_community.gui.widgets import enlarged_font
 from putuo_community.gui.worker import BackgroundRunner, Task
@@ -151,8 +152,17 @@ def street_combo(parent: QWidget) -> QComboBox:
     return combo
 
 
-def fill_street_combo(combo: QComboBox, streets: list[Record]) -> None:
-    """Put the 街镇 into a combo that holds "全部街镇", keeping the current choice and emitting nothing."""
+def own_street_only(services: Services) -> bool:
+    """Whether the session's lists, reminders and ledgers hold one 街镇 only: a 街镇经办人's (the services
+    narrow them; a filter offering 全部街镇 would say otherwise)."""
+    return services.actor.role is Role.STREET_CLERK
+
+
+def fill_street_combo(combo: QComboBox, streets: list[Record], *, own_only: bool = False) -> None:
+    """Put the 街镇 into a combo that holds "全部街镇", keeping the current choice and emitting nothing.
+
+    `own_only` (a 街镇经办人's view, `streets` their own): the combo shows that 街镇, fixed, and says why.
+    """
     current = combo.currentData()
     combo.blockSignals(True)
     try:
@@ -160,7 +170,11 @@ def fill_street_combo(combo: QComboBox, streets: list[Record]) -> None:
             combo.removeItem(1)
         for street in streets:
             combo.addItem(street.title, street.id)
-        index = combo.findData(current)
-        combo.setCurrentIndex(max(index, 0))
+        if own_only and len(streets) == 1:
+            combo.setCurrentIndex(1)
+            combo.setEnabled(False)
+            combo.setToolTip(combo.tr("街镇经办人只看本街镇的记录"))
+        else:
+            combo.setCurrentIndex(max(combo.findData(current), 0))
     finally:
         combo.blockSignals(False)

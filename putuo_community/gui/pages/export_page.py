@@ -30,7 +30,7 @@ from putuo_community.domain.accounts import Action
 from putuo_community.domain.file_names import safe_file_name
 from putuo_community.gui.i18n import translator
 from putuo_community.gui.long_task import LongTask, export_to_file, export_to_folder
-from putuo_community.gui.pages.base import PageContext, fill_street_combo, street_combo
+from putuo_community.gui.pages.base import PageContext, fill_street_combo, own_street_only, street_combo
 from putuo_community.gui.pages.overview_page import OverviewPage
 from putuo_community.gui.worker import Progress, Task
 from putuo_community.services import Record
@@ -300,7 +300,7 @@ class ExportPage(OverviewPage):
         self.search_edit.selectAll()
 
     def set_streets(self, streets: list[Record]) -> None:
-        fill_street_combo(self.street_combo, streets)
+        fill_street_combo(self.street_combo, streets, own_only=own_street_only(self.context.services))
         current = self.dossier_street.currentData()
         self.dossier_street.blockSignals(True)
         try:
@@ -328,10 +328,14 @@ class ExportPage(OverviewPage):
 
     def _kind_changed(self) -> None:
         key = self.kind_key
-        self.street_combo.setEnabled(has_street(key))
-        self.street_combo.setToolTip(
-            self.tr("只导出一个街镇的记录") if has_street(key) else self.tr("这类台账不分街镇，总是导出全区")
-        )
+        own_only = own_street_only(self.context.services)
+        self.street_combo.setEnabled(has_street(key) and not own_only)
+        if not has_street(key):
+            self.street_combo.setToolTip(self.tr("这类台账不分街镇，总是导出全区"))
+        elif own_only:
+            self.street_combo.setToolTip(self.tr("街镇经办人只导出本街镇的记录"))
+        else:
+            self.street_combo.setToolTip(self.tr("只导出一个街镇的记录"))
         personal = has_personal_data(key)
         self.context.writes.follow_right(self.personal_check, Action.EXPORT_PERSONAL, personal)
         if not self.personal_check.isEnabled():

@@ -38,7 +38,7 @@ from putuo_community.gui.list_model import BLOCK_ROWS, LazyListModel
 from putuo_community.gui.list_view import ListLayout
 from putuo_community.gui.long_task import LongTask
 from putuo_community.gui.models import text_collator
-from putuo_community.gui.pages.base import Page, PageContext, fill_street_combo, street_combo
+from putuo_community.gui.pages.base import Page, PageContext, fill_street_combo, own_street_only, street_combo
 from putuo_community.gui.pages.company_window import CompanyWindow
 from putuo_community.gui.pages.export_page import export_ledger
 from putuo_community.gui.pages.list_parts import OnlyBanner, first_shown
@@ -224,7 +224,7 @@ class RegisterPage(Page):
             self.model.sort_column, self.model.sort_order = (column if column < self.model.columnCount() else -1), order
 
     def set_streets(self, streets: list[Record]) -> None:
-        fill_street_combo(self.street_filter, streets)
+        fill_street_combo(self.street_filter, streets, own_only=own_street_only(self.context.services))
 
     def focus_search(self) -> None:
         self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from putuo_community.domain.changes import Changes
-from putuo_community.gui.pages.base import ALL, Page, PageContext, fill_street_combo, street_combo
+from putuo_community.gui.pages.base import ALL, Page, PageContext, fill_street_combo, own_street_only, street_combo
 from putuo_community.gui.pages.company_window import CompanyWindow
 from putuo_community.gui.reminder_feed import ReminderFeed
 from putuo_community.gui.reminder_model import (
@@ -146,7 +146,7 @@ class RemindersPage(Page):
     # -- Page ------------------------------------------------------------------------------
 
     def set_streets(self, streets: list[Record]) -> None:
-        fill_street_combo(self.street_filter, streets)
+        fill_street_combo(self.street_filter, streets, own_only=own_street_only(self.context.services))
 
     def focus_search(self) -> None:
         self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
