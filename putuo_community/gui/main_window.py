@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from putuo_community import APP_NAME, APP_TITLE, __version__
-from putuo_community.domain.accounts import Action, Role
+from putuo_community.domain.accounts import Action
 from putuo_community.domain.changes import Changes
 from putuo_community.domain.registers import COMMITTEE_TERMS, COMPANIES, LIFT_PROJECTS, LIFTS, MANAGERS, PROJECTS
 from putuo_community.gui.backup_actions import BackupActions
@@ -36,7 +36,7 @@ from putuo_community.gui.estate_window import EstateWindow
 from putuo_community.gui.first_start import FirstStartPanel
 from putuo_community.gui.long_task import LongTask, run_long_task
 from putuo_community.gui.models import OVERDUE_COLOUR
-from putuo_community.gui.pages.base import Page, PageContext
+from putuo_community.gui.pages.base import Page, PageContext, own_street_only
 from putuo_community.gui.pages.dashboard_page import DashboardPage
 from putuo_community.gui.pages.estate_page import EstatePage
 from putuo_community.gui.pages.export_page import ExportPage
@@ -357,9 +357,8 @@ class MainWindow(QMainWindow):
         )
 
     def _streets_loaded(self, streets: list[Record]) -> None:
-        actor = self.services.actor
-        if actor.role is Role.STREET_CLERK:  # a 街镇经办人's lists hold their own 街镇 only (the services see to it)
-            streets = [s for s in streets if s.id == actor.street_id]
+        if own_street_only(self.services):  # a 街镇经办人's lists hold their own 街镇 only (the services see to it)
+            streets = [s for s in streets if s.id == self.services.actor.street_id]
         for page in self.pages.values():
             page.set_streets(streets)
 
